@@ -1,0 +1,257 @@
+// The model: what one YAML file says about ports, with source ranges.
+//
+// **Architecture invariant:** nothing under `model/` imports from `graph/`, `rules/`, `features/`,
+// `vscode` or `vscode-languageserver`, and nothing here touches the file system. The model turns
+// text into plain data; it cannot fail (bad input becomes a `FileNote`).
+
+/** A half-open range of UTF-16 offsets into a file's text (the unit LSP positions use). */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** A value with the place it is written. */
+export interface Located<T> {
+  value: T;
+  span: Span;
+}
+
+/**
+ * A port as written. A YAML integer is a number; any string is a name, as Kubernetes reads an
+ * IntOrString (so `"8080"` is a name). Template actions and placeholders such as `${PORT}` are
+ * unknown: the workspace cannot say what they become.
+ */
+export type PortValue =
+  | { kind: 'number'; number: number; span: Span }
+  | { kind: 'name'; name: string; span: Span }
+  | { kind: 'unknown'; text: string; span: Span };
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP' | string;
+
+/** One YAML document's resource, or one item of a `List`. */
+export interface Resource {
+  /** Stable within a file version: `<uri>#<document>` or `<uri>#<document>.<item>`. */
+  id: string;
+  uri: string;
+  apiVersion: string;
+  kind: string;
+  name: Located<string> | undefined;
+  /** As written; undefined where `metadata.namespace` is absent (the namespace it is applied to). */
+  namespace: Located<string> | undefined;
+  labels: Map<string, string>;
+  annotations: Map<string, string>;
+  span: Span;
+  /** The `kind:` value, where diagnostics about the whole resource go when nothing better exists. */
+  kindSpan: Span;
+  /**
+   * True where the file holds Go template actions (Helm). Values inside actions are unknown and
+   * lists may be incomplete, so rules never call a link broken on such a resource's evidence.
+   */
+  templated: boolean;
+  workload?: Workload;
+  service?: ServiceSpec;
+  ingress?: IngressSpec;
+  route?: RouteSpec;
+  gateway?: GatewaySpec;
+  networkPolicy?: NetworkPolicySpec;
+  config?: ConfigData;
+}
+
+export interface LabelSelector {
+  matchLabels: Map<string, string>;
+  matchExpressions: LabelExpression[];
+  span: Span;
+  /** True where part of the selector is a template action or otherwise unreadable. */
+  incomplete: boolean;
+}
+
+export interface LabelExpression {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | string;
+  values: string[];
+}
+
+export interface Workload {
+  /** Labels of the pod template (for a Pod, its own labels). */
+  podLabels: Map<string, string>;
+  podLabelsSpan: Span | undefined;
+  /** `spec.selector` of a controller; undefined for a Pod. */
+  selector: LabelSelector | undefined;
+  containers: Container[];
+  /** The path of the pod spec, for messages: `spec.template.spec`, `spec.jobTemplate.spec.template.spec`. */
+  podSpecPath: string;
+  /** StatefulSet `spec.serviceName`. */
+  serviceName: Located<string> | undefined;
+}
+
+export type ContainerRole = 'container' | 'init' | 'sidecar';
+
+export interface Container {
+  name: Located<string> | undefined;
+  /** Plain init containers run to completion and serve nothing; native sidecars (`restartPolicy: Always`) serve. */
+  role: ContainerRole;
+  ports: ContainerPort[];
+  env: EnvVar[];
+  envFrom: EnvFromSource[];
+  probes: Probe[];
+  /** `command` then `args`, each item with its place. */
+  argv: Located<string>[];
+  span: Span;
+}
+
+export interface ContainerPort {
+  name: Located<string> | undefined;
+  containerPort: PortValue | undefined;
+  protocol: Protocol;
+  protocolSpan: Span | undefined;
+  hostPort: PortValue | undefined;
+  span: Span;
+}
+
+export interface KeyRef {
+  name: Located<string>;
+  key: Located<string>;
+  optional: boolean;
+}
+
+export interface EnvVar {
+  name: Located<string>;
+  /** A literal `value`; undefined where the value comes from a ref (or is absent). */
+  value: Located<string> | undefined;
+  /** The literal value is (or contains) a template action or `$(VAR)` reference. */
+  valueUnknown: boolean;
+  configMapKeyRef: KeyRef | undefined;
+  secretKeyRef: KeyRef | undefined;
+  span: Span;
+}
+
+export interface EnvFromSource {
+  source: 'configMap' | 'secret';
+  name: Located<string>;
+  prefix: string;
+  optional: boolean;
+  span: Span;
+}
+
+export type ProbeKind = 'liveness' | 'readiness' | 'startup';
+
+export interface Probe {
+  kind: ProbeKind;
+  handler: 'httpGet' | 'tcpSocket' | 'grpc';
+  port: PortValue;
+  span: Span;
+}
+
+export interface ServiceSpec {
+  type: string;
+  typeSpan: Span | undefined;
+  /** `clusterIP: None`. */
+  headless: boolean;
+  externalName: Located<string> | undefined;
+  /** Undefined where the Service has no selector (its Endpoints are managed by hand or by a controller). */
+  selector: LabelSelector | undefined;
+  ports: ServicePort[];
+  externalTrafficPolicy: Located<string> | undefined;
+  span: Span;
+}
+
+export interface ServicePort {
+  index: number;
+  name: Located<string> | undefined;
+  port: PortValue | undefined;
+  targetPort: PortValue | undefined;
+  nodePort: PortValue | undefined;
+  protocol: Protocol;
+  protocolSpan: Span | undefined;
+  span: Span;
+}
+
+/** Where a request reaches a Service from outside it: an Ingress backend or a route's backendRef. */
+export interface Backend {
+  serviceName: Located<string>;
+  /** For a route backendRef that names another namespace. */
+  namespace: Located<string> | undefined;
+  port: PortValue | undefined;
+  /** How the port is written, for messages and fixes: `port.number`, `port.name`, `servicePort`, `port`. */
+  portField: string;
+  host: string | undefined;
+  path: string | undefined;
+  span: Span;
+}
+
+export interface IngressSpec {
+  backends: Backend[];
+}
+
+export interface RouteSpec {
+  /** backendRefs whose kind is Service (the default). */
+  backends: Backend[];
+  /** True for the route kinds whose backendRefs must carry a port. */
+  requiresPort: boolean;
+}
+
+export interface GatewayListener {
+  name: Located<string> | undefined;
+  port: PortValue | undefined;
+  protocol: string;
+  span: Span;
+}
+
+export interface GatewaySpec {
+  listeners: GatewayListener[];
+}
+
+export interface NetworkPolicyPort {
+  port: PortValue | undefined;
+  endPort: PortValue | undefined;
+  protocol: Protocol;
+  span: Span;
+}
+
+export interface NetworkPolicySpec {
+  podSelector: LabelSelector | undefined;
+  ingressPorts: NetworkPolicyPort[];
+  egressPorts: NetworkPolicyPort[];
+}
+
+export interface ConfigEntry {
+  key: Located<string>;
+  /** Decoded text; undefined where it could not be read (binary, undecodable base64, template). */
+  value: string | undefined;
+  valueSpan: Span;
+}
+
+export interface ConfigData {
+  source: 'configMap' | 'secret';
+  entries: Map<string, ConfigEntry>;
+}
+
+export type FileNoteKind = 'yaml-syntax' | 'binary' | 'too-large' | 'unreadable' | 'template';
+
+/** Something about a file that a user should know: why part of it was not read. */
+export interface FileNote {
+  kind: FileNoteKind;
+  message: string;
+  span: Span;
+}
+
+export interface DisableDirectives {
+  /** Rule ids (or `*`) disabled for the whole file. */
+  file: Set<string>;
+  /** Zero-based line → rule ids (or `*`) disabled on that line. */
+  lines: Map<number, Set<string>>;
+}
+
+/** Everything the model knows about one file version. */
+export interface ParsedFile {
+  uri: string;
+  version: number;
+  text: string;
+  /** Offsets at which each line starts, for offset ↔ line/character. */
+  lineStarts: number[];
+  resources: Resource[];
+  notes: FileNote[];
+  disabled: DisableDirectives;
+  /** How many YAML documents the file holds, Kubernetes or not. */
+  documentCount: number;
+}
