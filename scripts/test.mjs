@@ -1,0 +1,45 @@
+// The whole unit, protocol and CLI test run: type-check, bundle, then node's test runner.
+// Tests are bundled with esbuild (no separate compile step to go stale) into out/test/.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+
+const root = new URL('..', import.meta.url).pathname;
+process.chdir(root);
+
+const step = (title) => console.log(`\n# ${title}`);
+
+step('type-check (tsc --noEmit)');
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit'], { stdio: 'inherit' });
+
+step('bundle (scripts/build.mjs)');
+execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+
+const filter = process.argv.slice(2);
+const testFiles = walk('test').filter((file) => file.endsWith('.test.ts') && !file.includes('/e2e/') && (filter.length === 0 || filter.some((f) => file.includes(f))));
+rmSync('out/test', { recursive: true, force: true });
+await esbuild.build({
+  entryPoints: testFiles,
+  outdir: 'out/test',
+  outbase: 'test',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'inline',
+  logLevel: 'warning',
+  external: ['vscode'],
+});
+
+step(`node --test (${testFiles.length} files)`);
+const compiled = testFiles.map((file) => join('out', file.replace(/\.ts$/, '.js')));
+const result = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=spec', ...compiled], { stdio: 'inherit' });
+process.exit(result.status ?? 1);
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? (name === 'node_modules' || name === 'fixtures' ? [] : walk(path)) : [path];
+  });
+}

@@ -1,0 +1,161 @@
+// The port a container's process really binds, read from its env vars and its listening flags.
+// containerPort is documentation; these are the evidence of what the process does.
+
+import type { Container, Located, Resource, Span } from '../model/types';
+import { namespaceKey, type PortGraph } from './portGraph';
+
+export const DEFAULT_BIND_PORT_ENV_NAMES = ['PORT', 'SERVER_PORT', 'HTTP_PORT', 'LISTEN_PORT'];
+
+export interface BindPort {
+  /** The port number, or undefined where the value cannot be known (absent ConfigMap, template, `$(VAR)`). */
+  port: number | undefined;
+  source: 'env' | 'flag';
+  /** For env: the variable name; for a flag: the flag as written. */
+  label: string;
+  /** Where it is written in the workload's file (the env entry or the argument). */
+  span: Span;
+  /** Where the value comes from when it is not a literal: a ConfigMap or Secret entry. */
+  origin: { resource: Resource; key: string; valueSpan: Span | undefined } | undefined;
+  /** One phrase for messages and hovers: `PORT=3005 from ConfigMap app-config`. */
+  description: string;
+}
+
+/**
+ * The ports a container's process binds: env vars named in `envNames` (from `value`,
+ * `configMapKeyRef`, `secretKeyRef`, `envFrom`) and listening flags in `command`/`args`.
+ */
+export function bindPorts(graph: PortGraph, workload: Resource, container: Container, envNames: readonly string[]): BindPort[] {
+  const out: BindPort[] = [];
+  const ns = namespaceKey(workload);
+  const wanted = new Set(envNames);
+  const fromEnvFrom = new Map<string, BindPort>();
+  for (const source of container.envFrom) {
+    const resources = graph.configsNamed(source.source, ns, source.name.value, workload.uri);
+    const resource = resources[0];
+    if (!resource?.config) continue;
+    for (const [key, entry] of resource.config.entries) {
+      const name = source.prefix + key;
+      if (!wanted.has(name)) continue;
+      const port = parsePortNumber(entry.value);
+      fromEnvFrom.set(name, {
+        port,
+        source: 'env',
+        label: name,
+        span: source.span,
+        origin: { resource, key, valueSpan: entry.valueSpan },
+        description: `${name}=${entry.value ?? '?'} from ${kindLabel(source.source)} ${source.name.value}`,
+      });
+    }
+  }
+  const fromEnv = new Map<string, BindPort>();
+  for (const variable of container.env) {
+    const name = variable.name.value;
+    if (!wanted.has(name)) continue;
+    if (variable.configMapKeyRef || variable.secretKeyRef) {
+      const source = variable.configMapKeyRef ? 'configMap' : 'secret';
+      const ref = (variable.configMapKeyRef ?? variable.secretKeyRef)!;
+      const found = graph.configEntry(source, ns, ref.name.value, ref.key.value, workload.uri);
+      const value = found?.entry?.value;
+      fromEnv.set(name, {
+        port: parsePortNumber(value),
+        source: 'env',
+        label: name,
+        span: ref.key.span,
+        origin: found ? { resource: found.resource, key: ref.key.value, valueSpan: found.entry?.valueSpan } : undefined,
+        description: `${name}${value !== undefined ? `=${value}` : ''} from ${kindLabel(source)} ${ref.name.value}${found ? '' : ' (not in the workspace)'}`,
+      });
+    } else if (variable.value) {
+      fromEnv.set(name, {
+        port: variable.valueUnknown ? undefined : parsePortNumber(variable.value.value),
+        source: 'env',
+        label: name,
+        span: variable.value.span,
+        origin: undefined,
+        description: `${name}=${variable.value.value}`,
+      });
+    }
+  }
+  // `env` wins over `envFrom` for the same name, as the kubelet applies them.
+  for (const [name, port] of fromEnvFrom) if (!fromEnv.has(name)) out.push(port);
+  out.push(...fromEnv.values());
+  out.push(...listeningFlags(container.argv));
+  return out;
+}
+
+/** A decimal port number in a config value, tolerating quotes and spaces. */
+export function parsePortNumber(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim().replace(/^["']|["']$/g, '');
+  if (!/^\d{1,5}$/.test(trimmed)) return undefined;
+  return Number(trimmed);
+}
+
+/** Flag names that set a port the process listens on. */
+const LISTEN_FLAG = /^--?([a-z0-9][a-z0-9._-]*)$/i;
+const LISTEN_WORDS = /(^|[._-])(port|listen|bind|address|addr)([._-]|$)|port$|^listen|^bind/i;
+/** Words in a flag name that mean the port belongs to another service the process talks to. */
+const CLIENT_WORDS = /(^|[._-])(db|database|redis|mysql|postgres|pg|mongo|mongodb|kafka|amqp|rabbit|rabbitmq|nats|memcached?|etcd|upstream|backend|remote|target|proxy|sentinel|smtp|ldap|cache|broker|statsd|jaeger|zipkin|otlp|collector|agent|api-?server|master|peer|cluster|advertise|external|public)([._-]|$)/i;
+
+/**
+ * Listening flags in argv: `--port=8080`, `--port 8080`, `--listen=:8080`, `--bind 0.0.0.0:8080`,
+ * `--metrics-bind-address=:8443`, `-p 8080`. Shell strings (`sh -c "app --port 80"`) are split.
+ */
+export function listeningFlags(argv: Located<string>[]): BindPort[] {
+  const out: BindPort[] = [];
+  for (const arg of argv) {
+    const tokens = tokenize(arg.value);
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i];
+      let flag = token.text;
+      let value: string | undefined;
+      let valueToken = token;
+      const eq = flag.indexOf('=');
+      if (eq > 0) {
+        value = flag.slice(eq + 1);
+        flag = flag.slice(0, eq);
+      } else if (i + 1 < tokens.length && !tokens[i + 1].text.startsWith('-')) {
+        value = tokens[i + 1].text;
+        valueToken = tokens[i + 1];
+      }
+      const match = LISTEN_FLAG.exec(flag);
+      if (!match || value === undefined) continue;
+      const name = match[1];
+      const isShortPort = flag === '-p';
+      if (!isShortPort && (!LISTEN_WORDS.test(name) || CLIENT_WORDS.test(name))) continue;
+      const port = portOfAddress(value.replace(/^["']|["']$/g, ''));
+      if (port === undefined) continue;
+      out.push({
+        port: port === 'unknown' ? undefined : port,
+        source: 'flag',
+        label: flag,
+        span: arg.span,
+        origin: undefined,
+        description: `${flag}${eq > 0 ? '=' : ' '}${value}`,
+      });
+      if (valueToken !== token) i++;
+    }
+  }
+  return out;
+}
+
+/** `8080`, `:8080`, `0.0.0.0:8080`, `[::]:8080`, `http://0.0.0.0:8080/x` → 8080; `$(PORT)` → unknown. */
+function portOfAddress(value: string): number | 'unknown' | undefined {
+  if (/\$\(|\$\{|\$[A-Z_]/.test(value)) return 'unknown';
+  const match = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:\[[^\]]*\]|[^:/\s]*)?:?(\d{1,5})(?:\/.*)?$/i.exec(value);
+  if (!match) return undefined;
+  // A bare host with no colon ("localhost") has no digits group; a bare number is a port.
+  if (!value.includes(':') && !/^\d{1,5}$/.test(value)) return undefined;
+  const port = Number(match[1]);
+  return port >= 1 && port <= 65535 ? port : undefined;
+}
+
+function tokenize(text: string): { text: string; offset: number }[] {
+  const out: { text: string; offset: number }[] = [];
+  const re = /\S+/g;
+  for (const match of text.matchAll(re)) out.push({ text: match[0].replace(/[;&|]+$/, ''), offset: match.index! });
+  return out;
+}
+
+function kindLabel(source: 'configMap' | 'secret'): string {
+  return source === 'configMap' ? 'ConfigMap' : 'Secret';
+}

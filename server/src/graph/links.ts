@@ -1,0 +1,195 @@
+// Link resolution: each arrow of the chain, with a state of ok, broken or unknown.
+// Rules report what these say; the hover draws them. Unknown is never broken.
+
+import type { Backend, Container, ContainerPort, LabelSelector, PortValue, Resource, ServicePort } from '../model/types';
+import { bindPorts, type BindPort } from './bindPorts';
+import { linkedNamespaces, namespaceKey, nearest, type PortGraph } from './portGraph';
+
+export type LinkState = 'ok' | 'broken' | 'unknown';
+
+export interface GraphOptions {
+  bindPortEnvNames: readonly string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Selectors
+
+/** Whether a label selector matches a label set (matchLabels and matchExpressions). */
+export function selectorMatches(selector: LabelSelector, labels: Map<string, string>): boolean {
+  for (const [key, value] of selector.matchLabels) if (labels.get(key) !== value) return false;
+  for (const expression of selector.matchExpressions) {
+    const value = labels.get(expression.key);
+    switch (expression.operator) {
+      case 'In':
+        if (value === undefined || !expression.values.includes(value)) return false;
+        break;
+      case 'NotIn':
+        if (value !== undefined && expression.values.includes(value)) return false;
+        break;
+      case 'Exists':
+        if (value === undefined) return false;
+        break;
+      case 'DoesNotExist':
+        if (value !== undefined) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+export interface Selection {
+  /** ok: selects these workloads; broken: selects none although the namespace has workloads; unknown: cannot tell. */
+  state: LinkState;
+  workloads: Resource[];
+}
+
+/** The workloads whose pod templates a selector selects in the namespaces of `from`. */
+export function selectWorkloads(graph: PortGraph, from: Resource, selector: LabelSelector): Selection {
+  const key = namespaceKey(from);
+  const candidates = graph.workloadsIn(key);
+  const workloads = nearest(
+    candidates.filter((workload) => selectorMatches(selector, workload.workload!.podLabels)),
+    from.uri,
+  );
+  if (workloads.length > 0) return { state: 'ok', workloads };
+  const unknown = selector.incomplete || from.templated || candidates.length === 0 || graph.hasTemplatedWorkloadsIn(key);
+  return { state: unknown ? 'unknown' : 'broken', workloads };
+}
+
+/** The workloads a Service selects; unknown for Services without a selector or of type ExternalName. */
+export function serviceSelection(graph: PortGraph, service: Resource): Selection {
+  const spec = service.service!;
+  if (!spec.selector || spec.type === 'ExternalName') return { state: 'unknown', workloads: [] };
+  return selectWorkloads(graph, service, spec.selector);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Service port → container ports
+
+/** Containers that serve traffic: regular containers and native sidecars (restartPolicy Always). */
+export function servingContainers(workload: Resource): Container[] {
+  return workload.workload!.containers.filter((container) => container.role !== 'init');
+}
+
+export interface ContainerPortRef {
+  container: Container;
+  port: ContainerPort;
+}
+
+export interface TargetResolution {
+  workload: Resource;
+  state: LinkState;
+  /** The port the Service sends to: targetPort, or `port` where targetPort is omitted. */
+  target: PortValue | undefined;
+  implicit: boolean;
+  /** Declared container ports that match by number (or name) and protocol. */
+  matches: ContainerPortRef[];
+  /** Declared container ports that match by number or name but not by protocol. */
+  protocolMismatches: ContainerPortRef[];
+  /** Evidence from env vars or flags that explains an undeclared numeric target. */
+  explainedBy: { container: Container; bind: BindPort }[];
+  /** Every declared port of the serving containers, for messages and fixes. */
+  declared: ContainerPortRef[];
+  /** One sentence on why the state is unknown, for hovers. */
+  unknownReason?: string;
+}
+
+/** Resolves a Service port's target in one selected workload. */
+export function resolveTarget(graph: PortGraph, service: Resource, servicePort: ServicePort, workload: Resource, options: GraphOptions): TargetResolution {
+  const implicit = servicePort.targetPort === undefined;
+  const target = servicePort.targetPort ?? servicePort.port;
+  const containers = servingContainers(workload);
+  const declared: ContainerPortRef[] = containers.flatMap((container) => container.ports.map((port) => ({ container, port })));
+  const result: TargetResolution = { workload, state: 'unknown', target, implicit, matches: [], protocolMismatches: [], explainedBy: [], declared };
+  if (!target || target.kind === 'unknown') {
+    result.unknownReason = 'the target port is computed by a template or placeholder';
+    return result;
+  }
+  const protocol = servicePort.protocol;
+  for (const ref of declared) {
+    const hit = target.kind === 'number' ? ref.port.containerPort?.kind === 'number' && ref.port.containerPort.number === target.number : ref.port.name?.value === target.name;
+    if (!hit) continue;
+    if (ref.port.protocol === protocol) result.matches.push(ref);
+    else result.protocolMismatches.push(ref);
+  }
+  if (result.matches.length > 0) {
+    result.state = 'ok';
+    return result;
+  }
+  if (result.protocolMismatches.length > 0) {
+    result.state = service.templated || workload.templated ? 'unknown' : 'broken';
+    return result;
+  }
+  if (target.kind === 'number') {
+    let unknownBind = false;
+    for (const container of containers) {
+      for (const bind of bindPorts(graph, workload, container, options.bindPortEnvNames)) {
+        if (bind.port === target.number) result.explainedBy.push({ container, bind });
+        else if (bind.port === undefined) unknownBind = true;
+      }
+    }
+    if (result.explainedBy.length > 0) {
+      result.state = 'ok';
+      return result;
+    }
+    if (unknownBind) {
+      result.unknownReason = 'the port the process binds comes from a value the workspace does not hold';
+      return result;
+    }
+  }
+  if (declared.length === 0) {
+    result.unknownReason = 'its containers declare no ports, so only the running process can tell';
+    return result;
+  }
+  if (service.templated || workload.templated) {
+    result.unknownReason = 'a template may add the port';
+    return result;
+  }
+  result.state = 'broken';
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Backend → Service
+
+export interface BackendResolution {
+  /** ok: a Service of that name is reachable; broken: none; unknown: the workspace cannot tell. */
+  state: LinkState;
+  services: Resource[];
+  /** Services of that name in other namespaces, which an Ingress cannot reach. */
+  elsewhere: Resource[];
+  /** The namespace key the backend resolves in. */
+  namespace: string;
+}
+
+/** Finds the Service a backend names (an Ingress backend, or a route backendRef with its namespace). */
+export function resolveBackendService(graph: PortGraph, from: Resource, backend: Backend): BackendResolution {
+  const namespace = backend.namespace?.value ?? namespaceKey(from);
+  const services = graph.servicesNamed(namespace, backend.serviceName.value, from.uri);
+  if (services.length > 0) return { state: 'ok', services, elsewhere: [], namespace };
+  const linked = new Set(linkedNamespaces(namespace));
+  const elsewhere = graph.servicesNamedAnywhere(backend.serviceName.value).filter((service) => !linked.has(namespaceKey(service)));
+  const hasServicesHere = graph.servicesIn(namespace).length > 0;
+  const unknown = from.templated || graph.hasUnnamedServicesIn(namespace) || (!hasServicesHere && elsewhere.length === 0);
+  return { state: unknown ? 'unknown' : 'broken', services, elsewhere, namespace };
+}
+
+export interface BackendPortResolution {
+  state: LinkState;
+  /** The Service port the backend port names. */
+  servicePort: ServicePort | undefined;
+}
+
+/** Finds the Service port a backend's port names: by number against `port`, by name against the port names. */
+export function resolveBackendPort(service: Resource, port: PortValue | undefined): BackendPortResolution {
+  const ports = service.service!.ports;
+  if (!port || port.kind === 'unknown') return { state: 'unknown', servicePort: undefined };
+  const servicePort = ports.find((candidate) =>
+    port.kind === 'number' ? candidate.port?.kind === 'number' && candidate.port.number === port.number : candidate.name?.value === port.name,
+  );
+  if (servicePort) return { state: 'ok', servicePort };
+  const unreadable = ports.some((candidate) => candidate.port?.kind === 'unknown' || candidate.port === undefined) || service.templated;
+  return { state: unreadable ? 'unknown' : 'broken', servicePort: undefined };
+}

@@ -1,0 +1,3 @@
+import type { RuleFamily } from './types';
+
+export const portSyntaxRules: RuleFamily = () => {};

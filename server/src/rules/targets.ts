@@ -1,0 +1,141 @@
+// Service → pods: service-selects-nothing, target-port-mismatch, target-port-name-missing,
+// implicit-target-port, protocol-mismatch. Every selected workload is checked, not any one.
+
+import { resolveTarget, serviceSelection, type ContainerPortRef, type TargetResolution } from '../graph/links';
+import type { Resource, ServicePort } from '../model/types';
+import { describe, type FixHint, type RuleContext, type RuleFamily } from './types';
+
+export const targetRules: RuleFamily = (context) => {
+  for (const service of context.graph.resources()) {
+    const spec = service.service;
+    if (!spec) continue;
+    const selection = serviceSelection(context.graph, service);
+    if (selection.state === 'broken' && spec.selector) {
+      const labels = [...spec.selector.matchLabels].map(([key, value]) => `${key}=${value}`).join(', ');
+      context.report({
+        rule: 'service-selects-nothing',
+        uri: service.uri,
+        span: spec.selector.span,
+        message: `${describe(service)} selects pods with ${labels}, but no pod template in its namespace has these labels: the Service has no endpoints`,
+      });
+      continue;
+    }
+    for (const workload of selection.workloads) {
+      for (const servicePort of spec.ports) {
+        if (!servicePort.port && !servicePort.targetPort) continue;
+        const resolution = resolveTarget(context.graph, service, servicePort, workload, context.options);
+        if (resolution.state === 'broken') reportBrokenTarget(context, service, servicePort, resolution);
+      }
+    }
+  }
+};
+
+function reportBrokenTarget(context: RuleContext, service: Resource, servicePort: ServicePort, resolution: TargetResolution): void {
+  const { workload, target } = resolution;
+  if (!target || target.kind === 'unknown') return;
+  const where = context.where(workload.uri);
+  const portLabel = servicePort.name ? `port ${servicePort.name.value} (${portText(servicePort.port)})` : `port ${portText(servicePort.port)}`;
+  const related = resolution.declared.map((ref) => ({
+    uri: workload.uri,
+    span: ref.port.containerPort?.span ?? ref.port.span,
+    message: `containerPort ${describePort(ref)} of container ${ref.container.name?.value ?? '?'} in ${describe(workload)}`,
+  }));
+
+  if (resolution.protocolMismatches.length > 0) {
+    const mismatch = resolution.protocolMismatches[0];
+    context.report({
+      rule: 'protocol-mismatch',
+      uri: service.uri,
+      span: servicePort.protocolSpan ?? target.span,
+      message: `${describe(service)} ${portLabel} speaks ${servicePort.protocol}, but container ${mismatch.container.name?.value ?? '?'} of ${describe(workload)} (${where}) declares ${describePort(mismatch)} as ${mismatch.port.protocol}`,
+      related: [{ uri: workload.uri, span: mismatch.port.protocolSpan ?? mismatch.port.span, message: `protocol ${mismatch.port.protocol} of ${describe(workload)}` }],
+      fixes: servicePort.protocolSpan ? [{ title: `Set protocol to ${mismatch.port.protocol}`, edits: [{ uri: service.uri, span: servicePort.protocolSpan, newText: mismatch.port.protocol }] }] : [],
+    });
+    return;
+  }
+
+  const declaredText = resolution.declared.length > 0 ? resolution.declared.map(describePort).join(', ') : 'none';
+  if (target.kind === 'name') {
+    context.report({
+      rule: 'target-port-name-missing',
+      uri: service.uri,
+      span: target.span,
+      message: `${describe(service)} sends ${portLabel} to targetPort ${target.name}, but no container of ${describe(workload)} (${where}) has a port named ${target.name}: its containerPorts are ${declaredText}`,
+      related,
+      fixes: targetFixes(service, resolution),
+    });
+    return;
+  }
+
+  if (resolution.implicit) {
+    context.report({
+      rule: 'implicit-target-port',
+      uri: service.uri,
+      span: target.span,
+      message: `${describe(service)} ${portLabel} has no targetPort, so traffic goes to ${target.number}, but no container of ${describe(workload)} (${where}) listens on ${target.number}: its containerPorts are ${declaredText}`,
+      related,
+      fixes: resolution.declared
+        .filter((ref) => ref.port.containerPort?.kind === 'number')
+        .map((ref, index) => ({
+          title: `Add targetPort: ${ref.port.name?.value ?? portText(ref.port.containerPort)}`,
+          edits: [insertTargetPort(context, service, servicePort, ref.port.name?.value ?? portText(ref.port.containerPort))],
+          preferred: index === 0,
+        }))
+        .filter((fix) => fix.edits[0] !== undefined) as FixHint[],
+    });
+    return;
+  }
+
+  context.report({
+    rule: 'target-port-mismatch',
+    uri: service.uri,
+    span: target.span,
+    message: `${describe(service)} sends ${portLabel} to targetPort ${target.number}, but no container of ${describe(workload)} (${where}) listens on ${target.number}: its containerPorts are ${declaredText}`,
+    related,
+    fixes: targetFixes(service, resolution),
+  });
+}
+
+/** Set targetPort to each declared port (by number, or by name where the container names it), or containerPort to the target. */
+function targetFixes(service: Resource, resolution: TargetResolution): FixHint[] {
+  const target = resolution.target!;
+  const fixes: FixHint[] = [];
+  const numbered = resolution.declared.filter((ref) => ref.port.containerPort?.kind === 'number');
+  numbered.forEach((ref, index) => {
+    const value = target.kind === 'name' && ref.port.name ? ref.port.name.value : portText(ref.port.containerPort);
+    fixes.push({ title: `Set targetPort to ${value}`, edits: [{ uri: service.uri, span: target.span, newText: value }], preferred: index === 0 && numbered.length === 1 });
+  });
+  if (target.kind === 'number' && numbered.length === 1) {
+    const ref = numbered[0];
+    fixes.push({ title: `Set containerPort of ${ref.container.name?.value ?? 'the container'} to ${target.number}`, edits: [{ uri: resolution.workload.uri, span: ref.port.containerPort!.span, newText: String(target.number) }] });
+  }
+  return fixes;
+}
+
+/** An edit that inserts `targetPort: value` on its own line after the port entry's `port:` line. */
+function insertTargetPort(context: RuleContext, service: Resource, servicePort: ServicePort, value: string): FixHint['edits'][number] | undefined {
+  const file = context.graph.file(service.uri);
+  const port = servicePort.port;
+  if (!file || !port) return undefined;
+  const text = file.text;
+  const lineStart = text.lastIndexOf('\n', port.span.start - 1) + 1;
+  const line = text.slice(lineStart, port.span.start);
+  const keyColumn = line.search(/port\s*:\s*$/);
+  if (keyColumn < 0) return undefined;
+  // The key's column: in a `- port: 80` line it is after the dash; flow maps are left alone.
+  if (line.slice(0, keyColumn).trim() !== '' && line.slice(0, keyColumn).trim() !== '-') return undefined;
+  let lineEnd = port.span.end;
+  while (lineEnd < text.length && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  return { uri: service.uri, span: { start: lineEnd, end: lineEnd }, newText: `${eol}${' '.repeat(keyColumn)}targetPort: ${value}` };
+}
+
+function describePort(ref: ContainerPortRef): string {
+  const number = portText(ref.port.containerPort);
+  return ref.port.name ? `${number} (${ref.port.name.value})` : number;
+}
+
+function portText(port: { kind: string; number?: number; name?: string; text?: string } | undefined): string {
+  if (!port) return '?';
+  return port.kind === 'number' ? String(port.number) : port.kind === 'name' ? String(port.name) : String(port.text);
+}

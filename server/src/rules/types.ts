@@ -1,0 +1,59 @@
+// Rules turn links into findings.
+//
+// **Architecture invariant:** `rules/` knows `graph/` and `model/` only. A rule never imports
+// `features/`, `vscode` or `vscode-languageserver`, never reads files, and never throws: a rule
+// that cannot decide reports nothing (unknown is never broken).
+
+import type { PortGraph } from '../graph/portGraph';
+import type { Resource, Span } from '../model/types';
+import type { RuleId, Severity, SeveritySetting } from './ruleIds';
+
+export interface RelatedInformation {
+  uri: string;
+  span: Span;
+  message: string;
+}
+
+/** A machine-readable hint for a quick fix: which scalar to set to what, or which line to add. */
+export interface FixHint {
+  title: string;
+  /** Set the scalar at `span` of `uri` to `value` (a number, or a name written as it should appear). */
+  edits: { uri: string; span: Span; newText: string }[];
+  preferred?: boolean;
+}
+
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  uri: string;
+  span: Span;
+  message: string;
+  related: RelatedInformation[];
+  fixes: FixHint[];
+}
+
+export interface RuleOptions {
+  /** Env var names that set the port a container's own process binds. */
+  bindPortEnvNames: readonly string[];
+  /** Inclusive node port range of the cluster. */
+  nodePortRange: readonly [number, number];
+  /** Severity overrides per rule. */
+  severities: Partial<Record<string, SeveritySetting>>;
+}
+
+export interface RuleContext {
+  graph: PortGraph;
+  options: RuleOptions;
+  /** A short name of a file for messages: its path relative to the workspace. */
+  where(uri: string): string;
+  /** Reports a finding; severity comes from the rule's default and the settings. */
+  report(finding: Omit<Finding, 'severity' | 'related' | 'fixes'> & Partial<Pick<Finding, 'related' | 'fixes'>>): void;
+}
+
+/** A family of rules: one file, one function that walks the graph and reports. */
+export type RuleFamily = (context: RuleContext) => void;
+
+/** `Deployment web`, the way messages name a resource. */
+export function describe(resource: Resource): string {
+  return `${resource.kind} ${resource.name?.value ?? '(unnamed)'}`;
+}
