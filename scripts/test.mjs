@@ -1,6 +1,6 @@
 // The whole unit, protocol and CLI test run: type-check, bundle, then node's test runner.
 // Tests are bundled with esbuild (no separate compile step to go stale) into out/test/.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -10,11 +10,16 @@ process.chdir(root);
 
 const step = (title) => console.log(`\n# ${title}`);
 
-step('type-check (tsc --noEmit)');
-execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit'], { stdio: 'inherit' });
-
-step('bundle (scripts/build.mjs)');
-execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+const run = (title, args) => {
+  step(title);
+  const { status } = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  if (status !== 0) {
+    console.error(`\n${title} failed`);
+    process.exit(1);
+  }
+};
+run('type-check (tsc --noEmit)', ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit']);
+run('bundle (scripts/build.mjs)', ['scripts/build.mjs']);
 
 const filter = process.argv.slice(2);
 const testFiles = walk('test').filter((file) => file.endsWith('.test.ts') && !file.includes('/e2e/') && (filter.length === 0 || filter.some((f) => file.includes(f))));

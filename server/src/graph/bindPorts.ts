@@ -102,38 +102,37 @@ const CLIENT_WORDS = /(^|[._-])(db|database|redis|mysql|postgres|pg|mongo|mongod
  */
 export function listeningFlags(argv: Located<string>[]): BindPort[] {
   const out: BindPort[] = [];
-  for (const arg of argv) {
-    const tokens = tokenize(arg.value);
-    for (let i = 0; i < tokens.length; i++) {
-      const token = tokens[i];
-      let flag = token.text;
-      let value: string | undefined;
-      let valueToken = token;
-      const eq = flag.indexOf('=');
-      if (eq > 0) {
-        value = flag.slice(eq + 1);
-        flag = flag.slice(0, eq);
-      } else if (i + 1 < tokens.length && !tokens[i + 1].text.startsWith('-')) {
-        value = tokens[i + 1].text;
-        valueToken = tokens[i + 1];
-      }
-      const match = LISTEN_FLAG.exec(flag);
-      if (!match || value === undefined) continue;
-      const name = match[1];
-      const isShortPort = flag === '-p';
-      if (!isShortPort && (!LISTEN_WORDS.test(name) || CLIENT_WORDS.test(name))) continue;
-      const port = portOfAddress(value.replace(/^["']|["']$/g, ''));
-      if (port === undefined) continue;
-      out.push({
-        port: port === 'unknown' ? undefined : port,
-        source: 'flag',
-        label: flag,
-        span: arg.span,
-        origin: undefined,
-        description: `${flag}${eq > 0 ? '=' : ' '}${value}`,
-      });
-      if (valueToken !== token) i++;
+  // Tokens across all items: `["--port", "8080"]` and `["sh", "-c", "app --port 8080"]` read alike.
+  const tokens = argv.flatMap((arg) => tokenize(arg.value).map((text) => ({ text, arg })));
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    let flag = token.text;
+    let value: string | undefined;
+    let consumedNext = false;
+    const eq = flag.indexOf('=');
+    if (eq > 0) {
+      value = flag.slice(eq + 1);
+      flag = flag.slice(0, eq);
+    } else if (i + 1 < tokens.length && !tokens[i + 1].text.startsWith('-')) {
+      value = tokens[i + 1].text;
+      consumedNext = true;
     }
+    const match = LISTEN_FLAG.exec(flag);
+    if (!match || value === undefined) continue;
+    const isShortPort = flag === '-p';
+    if (!isShortPort && (!LISTEN_WORDS.test(match[1]) || CLIENT_WORDS.test(match[1]))) continue;
+    const port = portOfAddress(value.replace(/^["']|["']$/g, ''));
+    if (port === undefined) continue;
+    const last = consumedNext ? tokens[i + 1].arg : token.arg;
+    out.push({
+      port: port === 'unknown' ? undefined : port,
+      source: 'flag',
+      label: flag,
+      span: { start: token.arg.span.start, end: last.span.end },
+      origin: undefined,
+      description: `${flag}${eq > 0 ? '=' : ' '}${value}`,
+    });
+    if (consumedNext) i++;
   }
   return out;
 }
@@ -141,19 +140,19 @@ export function listeningFlags(argv: Located<string>[]): BindPort[] {
 /** `8080`, `:8080`, `0.0.0.0:8080`, `[::]:8080`, `http://0.0.0.0:8080/x` → 8080; `$(PORT)` → unknown. */
 function portOfAddress(value: string): number | 'unknown' | undefined {
   if (/\$\(|\$\{|\$[A-Z_]/.test(value)) return 'unknown';
-  const match = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:\[[^\]]*\]|[^:/\s]*)?:?(\d{1,5})(?:\/.*)?$/i.exec(value);
-  if (!match) return undefined;
-  // A bare host with no colon ("localhost") has no digits group; a bare number is a port.
-  if (!value.includes(':') && !/^\d{1,5}$/.test(value)) return undefined;
-  const port = Number(match[1]);
+  let digits: string | undefined;
+  if (/^\d{1,5}$/.test(value)) digits = value;
+  else digits = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:\[[^\]]*\]|[^:/\s]*):(\d{1,5})(?:\/.*)?$/i.exec(value)?.[1];
+  if (digits === undefined) return undefined;
+  const port = Number(digits);
   return port >= 1 && port <= 65535 ? port : undefined;
 }
 
-function tokenize(text: string): { text: string; offset: number }[] {
-  const out: { text: string; offset: number }[] = [];
-  const re = /\S+/g;
-  for (const match of text.matchAll(re)) out.push({ text: match[0].replace(/[;&|]+$/, ''), offset: match.index! });
-  return out;
+function tokenize(text: string): string[] {
+  return text
+    .split(/\s+/)
+    .map((token) => token.replace(/[;&|]+$/, ''))
+    .filter((token) => token !== '');
 }
 
 function kindLabel(source: 'configMap' | 'secret'): string {
