@@ -477,3 +477,82 @@ ${deployment}`, { rules: { severities: { 'target-port-mismatch': 'warning', 'por
 ${deployment}`);
   });
 });
+
+describe('partial and side-by-side systems', () => {
+  test('alternatives in sibling folders that reuse labels are not selected together', () => {
+    check(`
+# --- tgi/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: llm}
+spec:
+  selector: {app: llm}
+  ports: [{port: 8000, targetPort: 8000}]
+# --- tgi/deploy.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: tgi}
+spec:
+  template:
+    metadata: {labels: {app: llm}}
+    spec: {containers: [{name: tgi, ports: [{containerPort: 8000}]}]}
+# --- saxml/deploy.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: saxml}
+spec:
+  template:
+    metadata: {labels: {app: llm}}
+    spec: {containers: [{name: sax, ports: [{containerPort: 10001}]}]}
+`);
+  });
+
+  test('a Service for pods an operator creates from a custom resource is unknown, not empty', () => {
+    check(`
+# --- monitoring.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: prometheus-k8s, namespace: monitoring}
+spec:
+  selector: {prometheus: k8s}
+  ports: [{port: 9090}]
+---
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {name: k8s, namespace: monitoring}
+spec: {replicas: 2}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: grafana, namespace: monitoring}
+spec:
+  template:
+    metadata: {labels: {app: grafana}}
+    spec: {containers: [{name: grafana, ports: [{containerPort: 3000}]}]}
+`);
+  });
+
+  test('protocol-named flags such as --tcp 19090 are listeners', () => {
+    check(`
+# --- echo.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: echo}
+spec:
+  selector: {app: echo}
+  ports: [{name: tcp, port: 9090, targetPort: 19090}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: echo}
+spec:
+  template:
+    metadata: {labels: {app: echo}}
+    spec:
+      containers:
+        - name: echo
+          args: [--port, "18080", --tcp, "19090", --grpc, "17070"]
+          ports: [{containerPort: 18080}]
+`);
+  });
+});

@@ -92,7 +92,8 @@ export function parsePortNumber(value: string | undefined): number | undefined {
 
 /** Flag names that set a port the process listens on. */
 const LISTEN_FLAG = /^--?([a-z0-9][a-z0-9._-]*)$/i;
-const LISTEN_WORDS = /(^|[._-])(port|listen|bind|address|addr)([._-]|$)|port$|^listen|^bind/i;
+// Protocol words (`--tcp 19090`, `--grpc=17070`, `--metrics=15014`) name listeners of echo servers and exporters.
+const LISTEN_WORDS = /(^|[._-])(port|listen|bind|address|addr|tcp|udp|grpc|http|https|metrics|health|admin)([._-]|$)|port$|^listen|^bind/i;
 /** Words in a flag name that mean the port belongs to another service the process talks to. */
 const CLIENT_WORDS = /(^|[._-])(db|database|redis|mysql|postgres|pg|mongo|mongodb|kafka|amqp|rabbit|rabbitmq|nats|memcached?|etcd|upstream|backend|remote|target|proxy|sentinel|smtp|ldap|cache|broker|statsd|jaeger|zipkin|otlp|collector|agent|api-?server|master|peer|cluster|advertise|external|public)([._-]|$)/i;
 

@@ -3,7 +3,7 @@
 
 import type { Backend, Container, ContainerPort, LabelSelector, PortValue, Resource, ServicePort } from '../model/types';
 import { bindPorts, type BindPort } from './bindPorts';
-import { linkedNamespaces, namespaceKey, nearest, type PortGraph } from './portGraph';
+import { linkedNamespaces, namespaceKey, nearestDirectory, type PortGraph } from './portGraph';
 
 export type LinkState = 'ok' | 'broken' | 'unknown';
 
@@ -49,12 +49,12 @@ export interface Selection {
 export function selectWorkloads(graph: PortGraph, from: Resource, selector: LabelSelector): Selection {
   const key = namespaceKey(from);
   const candidates = graph.workloadsIn(key);
-  const workloads = nearest(
+  const workloads = nearestDirectory(
     candidates.filter((workload) => selectorMatches(selector, workload.workload!.podLabels)),
     from.uri,
   );
   if (workloads.length > 0) return { state: 'ok', workloads };
-  const unknown = selector.incomplete || from.templated || candidates.length === 0 || graph.hasTemplatedWorkloadsIn(key);
+  const unknown = selector.incomplete || from.templated || candidates.length === 0 || graph.hasTemplatedWorkloadsIn(key) || graph.mayHaveUnseenPodsIn(key);
   return { state: unknown ? 'unknown' : 'broken', workloads };
 }
 

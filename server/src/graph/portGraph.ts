@@ -30,6 +30,8 @@ interface NamespaceIndex {
   secrets: Map<string, Resource[]>;
   workloads: Resource[];
   hasTemplatedWorkloads: boolean;
+  /** Custom resources that an operator may turn into pods (a Prometheus, a RayCluster). */
+  hasPodCreatingCustomResources: boolean;
   /** Services whose name is a template action: any backend name might be one of them. */
   hasUnnamedServices: boolean;
 }
@@ -110,6 +112,12 @@ export class PortGraph {
     return linkedNamespaces(key).some((ns) => this.index!.get(ns)?.hasTemplatedWorkloads === true);
   }
 
+  /** Whether pods in these namespaces may come from something the workspace does not spell out: an operator's custom resource. */
+  mayHaveUnseenPodsIn(key: string): boolean {
+    this.ensureIndex();
+    return linkedNamespaces(key).some((ns) => this.index!.get(ns)?.hasPodCreatingCustomResources === true);
+  }
+
   /** ConfigMaps or Secrets of that name, nearest directory first. */
   configsNamed(source: 'configMap' | 'secret', key: string, name: string, fromUri: string): Resource[] {
     return nearest(
@@ -152,7 +160,7 @@ export class PortGraph {
     const nsIndex = (key: string): NamespaceIndex => {
       let ns = index.get(key);
       if (!ns) {
-        ns = { services: new Map(), configMaps: new Map(), secrets: new Map(), workloads: [], hasTemplatedWorkloads: false, hasUnnamedServices: false };
+        ns = { services: new Map(), configMaps: new Map(), secrets: new Map(), workloads: [], hasTemplatedWorkloads: false, hasPodCreatingCustomResources: false, hasUnnamedServices: false };
         index.set(key, ns);
       }
       return ns;
@@ -169,6 +177,8 @@ export class PortGraph {
         }
         push(ns.services, resource.name.value, resource);
         push(byName, resource.name.value, resource);
+      } else if (mayCreatePods(resource)) {
+        ns.hasPodCreatingCustomResources = true;
       } else if (resource.config && resource.name) {
         push(resource.config.source === 'configMap' ? ns.configMaps : ns.secrets, resource.name.value, resource);
       }
@@ -176,6 +186,26 @@ export class PortGraph {
     this.index = index;
     this.servicesByName = byName;
   }
+}
+
+/** API groups of Kubernetes itself and of add-ons whose kinds never create pods. */
+const GROUPS_WITHOUT_POD_CREATORS = new Set([
+  '', 'apps', 'batch', 'extensions', 'policy', 'autoscaling', 'networking.k8s.io', 'gateway.networking.k8s.io',
+  'rbac.authorization.k8s.io', 'storage.k8s.io', 'apiextensions.k8s.io', 'admissionregistration.k8s.io',
+  'scheduling.k8s.io', 'coordination.k8s.io', 'certificates.k8s.io', 'discovery.k8s.io', 'node.k8s.io',
+  'kustomize.config.k8s.io', 'cert-manager.io', 'networking.istio.io', 'security.istio.io', 'telemetry.istio.io',
+  'bitnami.com', 'external-secrets.io', 'policy.linkerd.io', 'split.smi-spec.io', 'autoscaling.k8s.io', 'keda.sh',
+]);
+/** Custom kinds of otherwise pod-free groups that do run pods (the Prometheus operator's). */
+const POD_CREATING_KINDS = new Set(['Prometheus', 'Alertmanager', 'ThanosRuler', 'PrometheusAgent']);
+
+/** Whether a custom resource may make an operator create pods that the workspace never shows. */
+function mayCreatePods(resource: Resource): boolean {
+  if (POD_CREATING_KINDS.has(resource.kind)) return true;
+  const slash = resource.apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : resource.apiVersion.slice(0, slash);
+  if (group === 'monitoring.coreos.com') return false;
+  return !GROUPS_WITHOUT_POD_CREATORS.has(group) && !group.endsWith('.k8s.io');
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -199,27 +229,48 @@ export function nearest(candidates: Resource[], fromUri: string): Resource[] {
   const groups = new Map<string, Resource[]>();
   for (const candidate of candidates) push(groups, `${candidate.kind}/${namespaceKey(candidate)}/${candidate.name?.value ?? candidate.id}`, candidate);
   if (groups.size === candidates.length) return candidates;
-  const from = directoryOf(fromUri);
   const out: Resource[] = [];
   for (const group of groups.values()) {
     if (group.length === 1) {
       out.push(group[0]);
       continue;
     }
-    let best = -1;
-    let kept: Resource[] = [];
-    for (const candidate of group) {
-      const score = commonPrefixLength(from, directoryOf(candidate.uri));
-      if (score > best) {
-        best = score;
-        kept = [candidate];
-      } else if (score === best) {
-        kept.push(candidate);
-      }
-    }
-    out.push(...kept);
+    out.push(...nearestDirectory(group, fromUri));
   }
   return out;
+}
+
+/**
+ * Keeps the candidates in the directories nearest to `fromUri`. Repositories of examples hold
+ * alternatives side by side (`tgi/`, `vllm/`) that reuse labels but are never applied together;
+ * the ones beside the referring file are the ones meant.
+ */
+export function nearestDirectory(candidates: Resource[], fromUri: string): Resource[] {
+  if (candidates.length <= 1) return candidates;
+  const from = directoryOf(fromUri);
+  let best = Infinity;
+  let kept: Resource[] = [];
+  for (const candidate of candidates) {
+    const distance = directoryDistance(from, directoryOf(candidate.uri));
+    if (distance < best) {
+      best = distance;
+      kept = [candidate];
+    } else if (distance === best) {
+      kept.push(candidate);
+    }
+  }
+  return kept;
+}
+
+/** Folders walked up from `a` and down to `b`: 0 for the same folder, 1 for a child, 2 for a sibling. */
+export function directoryDistance(a: string, b: string): number {
+  const common = commonPrefixLength(a, b);
+  const depth = (path: string) => {
+    let count = 0;
+    for (let i = common; i < path.length; i++) if (path[i] === '/') count++;
+    return count;
+  };
+  return depth(a) + depth(b);
 }
 
 function commonPrefixLength(a: string, b: string): number {
