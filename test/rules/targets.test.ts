@@ -122,7 +122,7 @@ spec:
           env:
             - {name: PORT, value: "3000"}
           ports: [{containerPort: 9999}]
-`);
+`, { only: ['target-port-mismatch'] });
   });
 
   test('a client-side port variable explains nothing', () => {
