@@ -1,1 +1,451 @@
-console.error('not yet');
+// The portchain language server: the connection, the workspace scan, watched files, settings and
+// publishing. Everything an editor asks is answered from one Project (the graph and the rules the
+// CLI uses too); the answers themselves are built in features/, one feature per file.
+//
+// **Architecture invariant:** this file wires; it holds no rule or feature logic. It never
+// publishes from a half-read workspace: diagnostics wait until the scan that is under way ends.
+
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  WatchKind,
+  type ClientCapabilities,
+  type Connection,
+  type DidChangeWatchedFilesParams,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkDoneProgressReporter,
+  type WorkspaceFoldersChangeEvent,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { version as PORTCHAIN_VERSION } from '../../package.json';
+import { Project } from './analysis/project';
+import { DEFAULT_SETTINGS } from './analysis/settings';
+import {
+  CONFIGURATION_SECTION,
+  FILES_EXCLUDE_SECTION,
+  pushedSections,
+  readEditorConfiguration,
+  type EditorConfiguration,
+} from './features/configuration';
+import { DiagnosticsTracker, type DiagnosticClientSupport } from './features/diagnostics';
+import { StatusNotification, statusOf } from './features/status';
+import { NodeWorkspace } from './workspace/nodeWorkspace';
+import { isManifestPath, manifestFiles, skipperFor, type Workspace } from './workspace/workspace';
+
+/** How long after the last change diagnostics are recomputed: edits that come in a burst cost one run. */
+const PUBLISH_DELAY_MS = 50;
+/** Files read at once during a scan; between batches the server answers whatever is waiting. */
+const READ_BATCH = 32;
+const MANIFEST_GLOB = '**/*.{yaml,yml}';
+
+const HELP = `portchain-language-server ${PORTCHAIN_VERSION}
+The portchain language server: Kubernetes port chains (Ingress → Service → targetPort →
+containerPort → the port the process binds) checked across every manifest of a workspace.
+
+Usage: portchain-language-server --stdio
+       portchain-language-server --node-ipc | --socket=<port> | --pipe=<name>
+
+Options:
+  --stdio          speak LSP over stdin/stdout (what most editors use)
+  --version        print the version and exit
+  --help           print this help and exit
+
+Settings are read from the client's "portchain" configuration section (workspace/configuration),
+or from initializationOptions when the client cannot answer that request.`;
+
+/** What the client said it can do, reduced to what the server asks. */
+interface ClientSupport extends DiagnosticClientSupport {
+  configuration: boolean;
+  watchedFilesRegistration: boolean;
+  configurationRegistration: boolean;
+  workspaceFolders: boolean;
+}
+
+function clientSupportOf(capabilities: ClientCapabilities | undefined): ClientSupport {
+  return {
+    configuration: capabilities?.workspace?.configuration === true,
+    watchedFilesRegistration: capabilities?.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+    configurationRegistration: capabilities?.workspace?.didChangeConfiguration?.dynamicRegistration === true,
+    workspaceFolders: capabilities?.workspace?.workspaceFolders === true,
+    relatedInformation: capabilities?.textDocument?.publishDiagnostics?.relatedInformation === true,
+  };
+}
+
+/** A file URI spelled the way the disk scan spells it, so that one file never has two URIs. */
+function canonicalUri(uri: string): string {
+  if (!uri.startsWith('file:')) return uri;
+  try {
+    return pathToFileURL(fileURLToPath(uri)).href;
+  } catch {
+    return uri;
+  }
+}
+
+/** A folder URI without its trailing slash (the Workspace lists `${folder}/${path}`). */
+function folderUri(uri: string): string {
+  const canonical = canonicalUri(uri);
+  return canonical.length > 'file:///'.length && canonical.endsWith('/') ? canonical.slice(0, -1) : canonical;
+}
+
+const NO_PROGRESS: WorkDoneProgressReporter = { begin() {}, report() {}, done() {} };
+
+export class PortchainServer {
+  readonly project = new Project((uri) => this.describe(uri));
+  readonly documents = new TextDocuments(TextDocument);
+  private support: ClientSupport = clientSupportOf(undefined);
+  private folders: string[] = [];
+  private initializationOptions: unknown;
+  private configuration: EditorConfiguration = { settings: DEFAULT_SETTINGS, excludeGlobs: [], problems: [] };
+  /** Canonical URIs of the documents the editor has open: their text wins over the disk. */
+  private readonly open = new Set<string>();
+  /** The latest disk read asked for each file; an older read that finishes later is dropped. */
+  private readonly pendingReads = new Map<string, number>();
+  private readCounter = 0;
+  private scanGeneration = 0;
+  private scansRunning = 0;
+  /** False until the first scan has ended: nothing is published from a half-read workspace. */
+  private scanned = false;
+  private publishTimer: NodeJS.Timeout | undefined;
+  private readonly tracker = new DiagnosticsTracker();
+  private brokenLinks = 0;
+  private shuttingDown = false;
+
+  constructor(
+    readonly connection: Connection,
+    private readonly workspace: Workspace = new NodeWorkspace(),
+  ) {
+    connection.onInitialize((params) => this.initialize(params));
+    connection.onInitialized(() => void this.guard('initialized', () => this.initialized()));
+    connection.onDidChangeConfiguration((params) => void this.guard('didChangeConfiguration', () => this.configurationChanged(params?.settings)));
+    connection.onDidChangeWatchedFiles((params) => void this.guard('didChangeWatchedFiles', () => this.watchedFilesChanged(params)));
+    connection.onShutdown(() => this.shutdown());
+    this.documents.onDidChangeContent((event) => void this.guard('document change', () => this.documentChanged(event.document)));
+    this.documents.onDidClose((event) => void this.guard('didClose', () => this.documentClosed(event.document)));
+    this.documents.listen(connection);
+  }
+
+  listen(): void {
+    this.connection.listen();
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    this.support = clientSupportOf(params?.capabilities);
+    this.initializationOptions = params?.initializationOptions;
+    const folders = params?.workspaceFolders?.map((folder) => folder.uri) ?? (params?.rootUri ? [params.rootUri] : params?.rootPath ? [pathToFileURL(params.rootPath).href] : []);
+    this.folders = folders.filter((uri) => typeof uri === 'string').map(folderUri);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'portchain', version: PORTCHAIN_VERSION },
+    };
+  }
+
+  private async initialized(): Promise<void> {
+    if (this.support.workspaceFolders) {
+      this.connection.workspace.onDidChangeWorkspaceFolders((event) => void this.guard('didChangeWorkspaceFolders', () => this.foldersChanged(event)));
+    }
+    if (this.support.watchedFilesRegistration) {
+      // Folder creates and deletes come through the second watcher: a renamed folder reports only itself.
+      await this.connection.client
+        .register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: MANIFEST_GLOB }, { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete }],
+        })
+        .catch((error) => this.log('registering file watchers', error));
+    }
+    if (this.support.configurationRegistration) {
+      await this.connection.client
+        .register(DidChangeConfigurationNotification.type, { section: [CONFIGURATION_SECTION, FILES_EXCLUDE_SECTION] })
+        .catch((error) => this.log('registering for configuration changes', error));
+    }
+    await this.loadConfiguration(undefined);
+    await this.scan();
+  }
+
+  // Settings ---------------------------------------------------------------------------------
+
+  /**
+   * Reads the settings: pulled where the client answers workspace/configuration, else pushed.
+   * Sections a client does not have fall back to initializationOptions. True where the excludes changed.
+   */
+  private async loadConfiguration(pushed: unknown): Promise<boolean> {
+    const initial = pushedSections(this.initializationOptions);
+    let next: EditorConfiguration;
+    if (this.support.configuration) {
+      try {
+        const [section, filesExclude] = await this.connection.workspace.getConfiguration([{ section: CONFIGURATION_SECTION }, { section: FILES_EXCLUDE_SECTION }]);
+        next = readEditorConfiguration(section ?? initial.section, filesExclude ?? initial.filesExclude);
+      } catch (error) {
+        this.log('reading the settings', error);
+        return false;
+      }
+    } else {
+      const sections = pushed === null || pushed === undefined ? initial : pushedSections(pushed);
+      next = readEditorConfiguration(sections.section, sections.filesExclude);
+    }
+    for (const problem of next.problems) this.connection.console.warn(`portchain settings: ${problem}`);
+    const excludesChanged = JSON.stringify(next.excludeGlobs) !== JSON.stringify(this.configuration.excludeGlobs);
+    this.configuration = next;
+    this.project.settings = next.settings;
+    return excludesChanged;
+  }
+
+  private async configurationChanged(pushed: unknown): Promise<void> {
+    const excludesChanged = await this.loadConfiguration(pushed);
+    if (excludesChanged) await this.scan();
+    else this.schedulePublish();
+  }
+
+  // Scanning ---------------------------------------------------------------------------------
+
+  /**
+   * Reads every manifest of every workspace folder. A newer scan supersedes one under way; files
+   * that the current excludes skip (or that are gone) leave the index unless they are open.
+   */
+  private async scan(): Promise<void> {
+    const generation = ++this.scanGeneration;
+    this.scansRunning++;
+    const progress = await this.connection.window.createWorkDoneProgress().catch((error) => {
+      this.log('creating a progress token', error);
+      return NO_PROGRESS;
+    });
+    progress.begin('portchain: indexing manifests', 0, 'listing files', false);
+    try {
+      const uris: string[] = [];
+      for (const folder of this.folders) {
+        for await (const uri of manifestFiles(this.workspace, folder, this.configuration.excludeGlobs)) {
+          if (generation !== this.scanGeneration) return;
+          uris.push(uri);
+        }
+      }
+      const listed = new Set(uris);
+      for (const file of [...this.project.graph.files()]) {
+        if (!listed.has(file.uri) && !this.open.has(file.uri)) this.removeFile(file.uri);
+      }
+      for (let done = 0; done < uris.length; ) {
+        if (generation !== this.scanGeneration || this.shuttingDown) return;
+        const batch = uris.slice(done, done + READ_BATCH);
+        await Promise.all(batch.map((uri) => this.readFromDisk(uri)));
+        done += batch.length;
+        progress.report(Math.floor((done / uris.length) * 100), `${done}/${uris.length} files`);
+        this.sendStatus();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      this.scansRunning--;
+      progress.done();
+      if (generation === this.scanGeneration) this.scanned = true;
+      this.schedulePublish();
+    }
+  }
+
+  /** Indexes the disk version of a file, or drops the file where it cannot be read. Open files keep the editor's text. */
+  private async readFromDisk(uri: string): Promise<void> {
+    const ticket = ++this.readCounter;
+    this.pendingReads.set(uri, ticket);
+    const text = await this.workspace.readFile(uri);
+    if (this.pendingReads.get(uri) !== ticket) return;
+    this.pendingReads.delete(uri);
+    if (this.open.has(uri)) return;
+    if (text === undefined) {
+      // A file that vanished (or turned into a folder) since it was listed is simply not indexed.
+      this.removeFile(uri);
+      return;
+    }
+    if (this.project.graph.file(uri)?.text === text) return;
+    this.project.setText(uri, text);
+    this.schedulePublish();
+  }
+
+  private removeFile(uri: string): void {
+    this.pendingReads.delete(uri);
+    if (this.project.remove(uri)) this.schedulePublish();
+  }
+
+  /** The workspace folder that holds a URI, and the URI's path relative to it. */
+  private placeOf(uri: string): { folder: string; relativePath: string } | undefined {
+    let best: { folder: string; relativePath: string } | undefined;
+    for (const folder of this.folders) {
+      if (!uri.startsWith(`${folder}/`) || (best && best.folder.length >= folder.length)) continue;
+      let relativePath = uri.slice(folder.length + 1);
+      try {
+        relativePath = decodeURIComponent(relativePath);
+      } catch {
+        // A malformed escape stays as written; it only names the file in messages and globs.
+      }
+      best = { folder, relativePath };
+    }
+    return best;
+  }
+
+  /** Whether the scan reads this path: inside a folder, a manifest, not excluded, not below a skipped folder. */
+  private isScanned(relativePath: string, isFolder: boolean): boolean {
+    if (!isFolder && !isManifestPath(relativePath)) return false;
+    const skip = skipperFor(this.configuration.excludeGlobs);
+    const parts = relativePath.split('/');
+    for (let i = 1; i < parts.length; i++) if (skip(parts.slice(0, i).join('/'), true)) return false;
+    return !skip(relativePath, isFolder);
+  }
+
+  /** How messages name a file: its path relative to its workspace folder. */
+  private describe(uri: string): string {
+    const place = this.placeOf(uri);
+    if (place) return place.relativePath;
+    try {
+      return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+    } catch {
+      return uri;
+    }
+  }
+
+  private async foldersChanged(event: WorkspaceFoldersChangeEvent): Promise<void> {
+    const removed = new Set(event.removed.map((folder) => folderUri(folder.uri)));
+    const added = event.added.map((folder) => folderUri(folder.uri));
+    this.folders = [...this.folders.filter((folder) => !removed.has(folder)), ...added.filter((folder) => !this.folders.includes(folder))];
+    await this.scan();
+  }
+
+  // Open documents and watched files ------------------------------------------------------
+
+  private documentChanged(document: TextDocument): void {
+    const uri = canonicalUri(document.uri);
+    if (!isManifestPath(uri) && !/yaml|helm/i.test(document.languageId)) return;
+    this.open.add(uri);
+    this.pendingReads.delete(uri);
+    this.project.setText(uri, document.getText(), document.version);
+    this.schedulePublish();
+  }
+
+  private async documentClosed(document: TextDocument): Promise<void> {
+    const uri = canonicalUri(document.uri);
+    if (!this.open.delete(uri)) return;
+    const place = this.placeOf(uri);
+    if (place && this.isScanned(place.relativePath, false)) await this.readFromDisk(uri);
+    else this.removeFile(uri);
+  }
+
+  private async watchedFilesChanged(params: DidChangeWatchedFilesParams): Promise<void> {
+    const reads: Promise<void>[] = [];
+    for (const change of params?.changes ?? []) {
+      if (typeof change?.uri !== 'string') continue;
+      const uri = canonicalUri(change.uri);
+      if (this.open.has(uri)) continue;
+      const place = this.placeOf(uri);
+      if (change.type === FileChangeType.Deleted) this.removeBelow(uri);
+      else if (!place) continue;
+      else if (isManifestPath(uri)) {
+        if (this.isScanned(place.relativePath, false)) reads.push(this.readFromDisk(uri));
+      } else if (change.type === FileChangeType.Created && this.isScanned(place.relativePath, true)) {
+        // A folder moved or copied in: its files arrive without events of their own.
+        reads.push(this.readFolder(uri, place.relativePath));
+      }
+    }
+    await Promise.all(reads);
+  }
+
+  /** Drops a deleted file, or every file below a deleted folder (open files stay). */
+  private removeBelow(uri: string): void {
+    this.removeFile(uri);
+    if (isManifestPath(uri)) return;
+    const prefix = `${uri}/`;
+    for (const file of [...this.project.graph.files()]) {
+      if (file.uri.startsWith(prefix) && !this.open.has(file.uri)) this.removeFile(file.uri);
+    }
+  }
+
+  private async readFolder(uri: string, relativePath: string): Promise<void> {
+    const skip = skipperFor(this.configuration.excludeGlobs);
+    const reads: Promise<void>[] = [];
+    for await (const file of this.workspace.listFiles(uri, (path, isFolder) => skip(`${relativePath}/${path}`, isFolder))) {
+      if (isManifestPath(file) && !this.open.has(file)) reads.push(this.readFromDisk(file));
+      if (reads.length >= READ_BATCH) await Promise.all(reads.splice(0));
+    }
+    await Promise.all(reads);
+  }
+
+  // Publishing -------------------------------------------------------------------------------
+
+  private schedulePublish(): void {
+    if (this.shuttingDown) return;
+    if (this.publishTimer) clearTimeout(this.publishTimer);
+    this.publishTimer = setTimeout(() => {
+      this.publishTimer = undefined;
+      void this.guard('publishing diagnostics', () => this.publish());
+    }, PUBLISH_DELAY_MS);
+  }
+
+  /** Publishes the diagnostics of every file whose diagnostics changed, open or not, then the status. */
+  private publish(): void {
+    if (!this.scanned || this.scansRunning > 0 || this.shuttingDown) {
+      this.sendStatus();
+      return;
+    }
+    for (const update of this.tracker.changes(this.project, this.support)) {
+      void this.connection.sendDiagnostics(update).catch((error) => this.log(`publishing diagnostics of ${update.uri}`, error));
+    }
+    this.sendStatus();
+  }
+
+  private sendStatus(): void {
+    const indexing = !this.scanned || this.scansRunning > 0;
+    let status;
+    if (indexing) {
+      // Rules over a half-read workspace would cost a run and say little: keep the last count.
+      status = { resources: this.project.graph.resourceCount, files: this.project.graph.fileCount, brokenLinks: this.brokenLinks, indexing };
+    } else {
+      status = statusOf(this.project, false);
+      this.brokenLinks = status.brokenLinks;
+    }
+    void this.connection.sendNotification(StatusNotification, status).catch((error) => this.log('sending the status', error));
+  }
+
+  private shutdown(): void {
+    this.shuttingDown = true;
+    this.scanGeneration++;
+    if (this.publishTimer) clearTimeout(this.publishTimer);
+    this.publishTimer = undefined;
+  }
+
+  // Errors -----------------------------------------------------------------------------------
+
+  /** Runs a handler; an error is logged, never thrown at the connection. */
+  private async guard(what: string, handler: () => unknown): Promise<void> {
+    try {
+      await handler();
+    } catch (error) {
+      this.log(what, error);
+    }
+  }
+
+  private log(what: string, error: unknown): void {
+    this.connection.console.error(`portchain: ${what} failed: ${(error as Error)?.stack ?? String(error)}`);
+  }
+}
+
+const TRANSPORT_FLAGS = /^--(stdio|node-ipc|socket|pipe)(=|$)/;
+
+function main(args: string[]): void {
+  if (args.includes('--version') || args.includes('-v')) {
+    process.stdout.write(`${PORTCHAIN_VERSION}\n`);
+    process.exit(0);
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${HELP}\n`);
+    process.exit(0);
+  }
+  if (!args.some((arg) => TRANSPORT_FLAGS.test(arg))) {
+    process.stderr.write(`portchain-language-server: say how to talk to the editor (--stdio)\n\n${HELP}\n`);
+    process.exit(2);
+  }
+  new PortchainServer(createConnection(ProposedFeatures.all)).listen();
+}
+
+main(process.argv.slice(2));
