@@ -1,3 +1,268 @@
-import type { RuleFamily } from './types';
+// Ingress and Gateway API route → Service: ingress-service-missing, ingress-port-mismatch,
+// route-port-missing. Each reads the backend's namespace (a backendRef's `namespace:`, else the
+// resource's own) and says nothing where the workspace cannot tell.
 
-export const backendRules: RuleFamily = () => {};
+import { resolveBackendPort, resolveBackendService, type BackendResolution } from '../graph/links';
+import { directoryOf, namespaceKey, namespaceLabel } from '../graph/portGraph';
+import type { Backend, PortValue, Resource, ServicePort, Span } from '../model/types';
+import { describe, type FixHint, type RelatedInformation, type RuleContext, type RuleFamily } from './types';
+
+export const backendRules: RuleFamily = (context) => {
+  for (const resource of context.graph.resources()) {
+    const backends = resource.ingress?.backends ?? resource.route?.backends;
+    if (!backends) continue;
+    for (const backend of backends) {
+      const resolution = resolveBackendService(context.graph, resource, backend);
+      if (resource.route?.requiresPort && backend.port === undefined) reportMissingRoutePort(context, resource, backend, resolution);
+      // A backendRef of weight 0 receives no requests, so where it leads breaks nothing.
+      if (resource.route && hasZeroWeight(context, resource, backend)) continue;
+      if (resolution.state === 'broken') reportMissingService(context, resource, backend, resolution);
+      else if (resolution.state === 'ok') checkBackendPort(context, resource, backend, resolution.services);
+    }
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// ingress-service-missing
+
+function reportMissingService(context: RuleContext, from: Resource, backend: Backend, resolution: BackendResolution): void {
+  const name = backend.serviceName.value;
+  const isRoute = from.route !== undefined;
+  // A resource or Service without metadata.namespace may be applied to any namespace, so a
+  // namesake there is not evidence that this one is out of reach.
+  const elsewhere = resolution.elsewhere.filter((service) => namespaceKey(service) !== '');
+  if (resolution.elsewhere.length > 0 && (resolution.namespace === '' || elsewhere.length === 0)) return;
+  if (elsewhere.length === 0 && !expectsServiceInWorkspace(context, from, name, resolution.namespace)) return;
+
+  const where = namespaceLabel(resolution.namespace);
+  let message = `${describe(from)} sends to Service ${name}, but ${where} has no Service ${name}`;
+  const fixes: FixHint[] = [];
+  const related: RelatedInformation[] = [];
+
+  const suggestion = closestServiceName(context, resolution.namespace, name, from.uri);
+  if (suggestion) {
+    message += `: did you mean ${suggestion.name} (${context.where(suggestion.service.uri)})?`;
+    fixes.push({ title: `Change the Service name to ${suggestion.name}`, edits: [{ uri: from.uri, span: backend.serviceName.span, newText: suggestion.name }], preferred: true });
+    related.push({ uri: suggestion.service.uri, span: suggestion.service.name!.span, message: `${describe(suggestion.service)} in ${where}` });
+  }
+
+  if (elsewhere.length > 0) {
+    const found = elsewhere.map((service) => `namespace ${namespaceKey(service)} (${context.where(service.uri)})`);
+    const other = namespaceKey(elsewhere[0]);
+    message += `${suggestion ? ' ' : '; '}Service ${name} exists only in ${unique(found).join(', ')}`;
+    if (!isRoute) {
+      message += `, and an Ingress can only reach Services in its own namespace`;
+    } else if (backend.namespace) {
+      message += `; set the backendRef's namespace to ${other}`;
+      fixes.push({ title: `Set the backendRef's namespace to ${other}`, edits: [{ uri: from.uri, span: backend.namespace.span, newText: other }] });
+    } else {
+      message += `, and a route reaches another namespace only when its backendRef sets namespace: ${other} and a ReferenceGrant in ${other} allows it`;
+      const edit = insertLineAfter(context, from.uri, backend.serviceName.span, 'name', `namespace: ${other}`);
+      if (edit) fixes.push({ title: `Set namespace: ${other} on the backendRef (needs a ReferenceGrant in ${other})`, edits: [edit] });
+    }
+    for (const service of elsewhere) related.push({ uri: service.uri, span: service.name!.span, message: `${describe(service)} in namespace ${namespaceKey(service)}` });
+  }
+
+  context.report({ rule: 'ingress-service-missing', uri: from.uri, span: backend.serviceName.span, message, related, fixes });
+}
+
+/**
+ * Whether the workspace should hold the Service if it exists. The cluster and its add-ons fill
+ * the kube-* namespaces, and `kubernetes` is always in default. The default namespace is shared
+ * by every unrelated example of a repository, so there a Service of its own directory (or
+ * below) must show that this part of the workspace deploys its own Services.
+ */
+function expectsServiceInWorkspace(context: RuleContext, from: Resource, name: string, namespace: string): boolean {
+  if (namespace.startsWith('kube-')) return false;
+  if (namespace !== '' && namespace !== 'default') return true;
+  if (name === 'kubernetes') return false;
+  const directory = directoryOf(from.uri);
+  return context.graph.servicesIn(namespace).some((service) => service.uri.startsWith(directory));
+}
+
+/** Whether a route backendRef says `weight: 0`. */
+function hasZeroWeight(context: RuleContext, route: Resource, backend: Backend): boolean {
+  const text = context.graph.file(route.uri)?.text.slice(backend.span.start, backend.span.end) ?? '';
+  return /(^|[\s{,])weight\s*:\s*0+\s*($|[\s,}#])/m.test(text);
+}
+
+/** The Service name in reach that is nearest to a misspelt one, if it is near enough to be a typo. */
+function closestServiceName(context: RuleContext, namespace: string, name: string, fromUri: string): { name: string; service: Resource } | undefined {
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  const directory = directoryOf(fromUri);
+  let best: { name: string; service: Resource; rank: [number, number, string] } | undefined;
+  for (const service of context.graph.servicesIn(namespace)) {
+    const candidate = service.name?.value;
+    if (candidate === undefined || candidate === name) continue;
+    const distance = editDistance(name, candidate);
+    // A distance as long as the name would rewrite it entirely: that is another name, not a typo.
+    if (distance > limit || distance >= Math.max(name.length, candidate.length)) continue;
+    // Among equally near names, one defined beside the backend is the likelier meaning.
+    const rank: [number, number, string] = [distance, service.uri.startsWith(directory) ? 0 : 1, candidate];
+    if (!best || compareRanks(rank, best.rank) < 0) best = { name: candidate, service, rank };
+  }
+  if (!best) return undefined;
+  const nearestDefinition = context.graph.servicesNamed(namespace, best.name, fromUri)[0] ?? best.service;
+  return { name: best.name, service: nearestDefinition };
+}
+
+function compareRanks(a: [number, number, string], b: [number, number, string]): number {
+  return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
+}
+
+/** Damerau–Levenshtein distance (optimal string alignment): edits, with a swap of neighbours as one. */
+export function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[] = new Array(rows * cols).fill(0);
+  for (let i = 0; i < rows; i++) d[i * cols] = i;
+  for (let j = 0; j < cols; j++) d[j] = j;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(d[(i - 1) * cols + j] + 1, d[i * cols + j - 1] + 1, d[(i - 1) * cols + j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, d[(i - 2) * cols + j - 2] + 1);
+      d[i * cols + j] = value;
+    }
+  }
+  return d[rows * cols - 1];
+}
+
+// ---------------------------------------------------------------------------------------------
+// ingress-port-mismatch
+
+function checkBackendPort(context: RuleContext, from: Resource, backend: Backend, services: Resource[]): void {
+  const port = backend.port;
+  if (!port || port.kind === 'unknown') return;
+  // Where one name has several definitions in reach (overlays, '' and default), one that works
+  // may be the one deployed: report only when the port fits none of them.
+  const broken: Resource[] = [];
+  for (const service of services) {
+    const spec = service.service!;
+    // An ExternalName Service forwards to a DNS name, where controllers use the backend port as
+    // is; a Service with no ports in the workspace is a partial object (a patch), not evidence.
+    if (spec.type === 'ExternalName' || spec.ports.length === 0) return;
+    const resolution = resolveBackendPort(service, port);
+    if (resolution.state !== 'broken') return;
+    broken.push(service);
+  }
+  for (const service of broken) reportPortMismatch(context, from, backend, port, service);
+}
+
+function reportPortMismatch(context: RuleContext, from: Resource, backend: Backend, port: Exclude<PortValue, { kind: 'unknown' }>, service: Resource): void {
+  const ports = service.service!.ports;
+  const serviceName = service.name?.value ?? backend.serviceName.value;
+  const written = port.kind === 'number' ? String(port.number) : port.name;
+  let message = `${describe(from)} sends to Service ${serviceName} port ${written}, but ${describe(service)} (${context.where(service.uri)}) has ${ports.length === 1 ? 'port' : 'ports'} ${ports.map(describeServicePort).join(', ')}`;
+
+  const viaTarget = ports.find((candidate) => sameTarget(candidate, port));
+  if (viaTarget?.port?.kind === 'number') {
+    const expected = port.kind === 'name' && viaTarget.name ? viaTarget.name.value : String(viaTarget.port.number);
+    const what = port.kind === 'number' ? `${written} is its targetPort` : `${written} is the name of its targetPort`;
+    message += `: ${what}; ${article(from.kind)} must use the Service port ${expected}`;
+  } else if (port.kind === 'name' && !ports.some((candidate) => candidate.name)) {
+    message += `: its ports have no names, so the backend must name the port by number`;
+  }
+
+  const related: RelatedInformation[] = ports.map((candidate) => ({
+    uri: service.uri,
+    span: candidate.port?.span ?? candidate.span,
+    message: `port ${describeServicePort(candidate)} of ${describe(service)}`,
+  }));
+
+  const fixes: FixHint[] = [];
+  for (const candidate of ports) {
+    if (candidate.port?.kind !== 'number') continue;
+    const value = replacementFor(backend, port, candidate);
+    if (value === undefined) continue;
+    fixes.push({
+      title: `Set ${backend.portField} to ${value}`,
+      edits: [{ uri: from.uri, span: port.span, newText: value }],
+      preferred: ports.length === 1 || candidate === viaTarget,
+    });
+  }
+
+  context.report({ rule: 'ingress-port-mismatch', uri: from.uri, span: port.span, message, related, fixes });
+}
+
+/** Whether a backend port names a Service port's target (the usual mix-up: targetPort for port). */
+function sameTarget(servicePort: ServicePort, port: Exclude<PortValue, { kind: 'unknown' }>): boolean {
+  const target = servicePort.targetPort;
+  if (!target) return false;
+  return port.kind === 'number' ? target.kind === 'number' && target.number === port.number : target.kind === 'name' && target.name === port.name;
+}
+
+/**
+ * The text that makes a backend port name this Service port: a name for `port.name`, a number for
+ * `port.number` and route `port`, and for the old `servicePort` whichever form it was written in.
+ */
+function replacementFor(backend: Backend, port: Exclude<PortValue, { kind: 'unknown' }>, servicePort: ServicePort): string | undefined {
+  const number = servicePort.port?.kind === 'number' ? String(servicePort.port.number) : undefined;
+  if (backend.portField === 'port.name') return servicePort.name?.value;
+  if (backend.portField === 'servicePort' && port.kind === 'name' && servicePort.name) return servicePort.name.value;
+  return number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// route-port-missing
+
+function reportMissingRoutePort(context: RuleContext, route: Resource, backend: Backend, resolution: BackendResolution): void {
+  // In a template the port line may come from an include or a conditional the model cannot see.
+  if (route.templated) return;
+  const name = backend.serviceName.value;
+  let message = `${describe(route)} sends to Service ${name} without a port: a backendRef to a Service must set port`;
+  const fixes: FixHint[] = [];
+  const related: RelatedInformation[] = [];
+  if (resolution.state === 'ok') {
+    const service = resolution.services[0];
+    const ports = service.service!.ports.filter((candidate) => candidate.port?.kind === 'number');
+    if (ports.length > 0) {
+      message += ` (${describe(service)} (${context.where(service.uri)}) has ${ports.length === 1 ? 'port' : 'ports'} ${ports.map(describeServicePort).join(', ')})`;
+      for (const candidate of ports) related.push({ uri: service.uri, span: candidate.port!.span, message: `port ${describeServicePort(candidate)} of ${describe(service)}` });
+    }
+    const numbers = new Set(resolution.services.map((candidate) => onlyPortNumber(candidate.service!.ports)));
+    const [number] = numbers;
+    if (numbers.size === 1 && number !== undefined) {
+      const edit = insertLineAfter(context, route.uri, backend.serviceName.span, 'name', `port: ${number}`);
+      if (edit) fixes.push({ title: `Add port: ${number}`, edits: [edit], preferred: true });
+    }
+  }
+  context.report({ rule: 'route-port-missing', uri: route.uri, span: backend.serviceName.span, message, related, fixes });
+}
+
+function onlyPortNumber(ports: ServicePort[]): number | undefined {
+  return ports.length === 1 && ports[0].port?.kind === 'number' ? ports[0].port.number : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text helpers
+
+/**
+ * An edit that adds `line` below the block-style `key: value` line whose value is at `valueSpan`,
+ * at the key's column (after a `- `), with the file's line breaks. Undefined for flow style.
+ */
+function insertLineAfter(context: RuleContext, uri: string, valueSpan: Span, key: string, line: string): { uri: string; span: Span; newText: string } | undefined {
+  const text = context.graph.file(uri)?.text;
+  if (text === undefined) return undefined;
+  const lineStart = Math.max(text.lastIndexOf('\n', valueSpan.start - 1), text.lastIndexOf('\r', valueSpan.start - 1)) + 1;
+  const head = new RegExp(`^(\\s*(?:-\\s+)?)${key}\\s*:\\s*$`).exec(text.slice(lineStart, valueSpan.start));
+  if (!head || head[1].includes('\t')) return undefined;
+  let lineEnd = valueSpan.end;
+  while (lineEnd < text.length && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  return { uri, span: { start: lineEnd, end: lineEnd }, newText: `${eol}${' '.repeat(head[1].length)}${line}` };
+}
+
+function describeServicePort(servicePort: ServicePort): string {
+  const number = servicePort.port?.kind === 'number' ? String(servicePort.port.number) : servicePort.port?.kind === 'unknown' ? servicePort.port.text : '?';
+  return servicePort.name ? `${number} (${servicePort.name.value})` : number;
+}
+
+/** `an Ingress`, `an HTTPRoute`, `a GRPCRoute`: the article follows how the kind is spoken. */
+function article(kind: string): string {
+  return /^(Ingress|HTTP|[AEIO])/.test(kind) ? `an ${kind}` : `a ${kind}`;
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
