@@ -20,6 +20,7 @@ const run = (title, args) => {
 };
 run('type-check (tsc --noEmit)', ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit']);
 run('bundle (scripts/build.mjs)', ['scripts/build.mjs']);
+run('grammar tests (vscode-tmgrammar-test)', ['node_modules/vscode-tmgrammar-test/dist/unit.js', '--config', 'test/syntaxes/grammars.json', 'test/syntaxes/*.test.yaml']);
 
 const filter = process.argv.slice(2);
 const testFiles = walk('test').filter((file) => file.endsWith('.test.ts') && !file.includes('/e2e/') && (filter.length === 0 || filter.some((f) => file.includes(f))));
