@@ -3,7 +3,7 @@
 
 import type { Backend, Container, ContainerPort, LabelSelector, PortValue, Resource, ServicePort } from '../model/types';
 import { bindPorts, type BindPort } from './bindPorts';
-import { linkedNamespaces, namespaceKey, nearestDirectory, type PortGraph } from './portGraph';
+import { directoryOf, linkedNamespaces, namespaceKey, nearestDirectory, type PortGraph } from './portGraph';
 
 export type LinkState = 'ok' | 'broken' | 'unknown';
 
@@ -171,9 +171,29 @@ export function resolveBackendService(graph: PortGraph, from: Resource, backend:
   if (services.length > 0) return { state: 'ok', services, elsewhere: [], namespace };
   const linked = new Set(linkedNamespaces(namespace));
   const elsewhere = graph.servicesNamedAnywhere(backend.serviceName.value).filter((service) => !linked.has(namespaceKey(service)));
-  const hasServicesHere = graph.servicesIn(namespace).length > 0;
-  const unknown = from.templated || graph.hasUnnamedServicesIn(namespace) || (!hasServicesHere && elsewhere.length === 0);
-  return { state: unknown ? 'unknown' : 'broken', services, elsewhere, namespace };
+  const unknown = { state: 'unknown' as const, services, elsewhere, namespace };
+  if (from.templated || graph.hasUnnamedServicesIn(namespace)) return unknown;
+  // A namesake without metadata.namespace may be applied to any namespace, and a backend without
+  // one may be applied to the namesake's: neither proves the Service out of reach.
+  if (elsewhere.some((service) => namespaceKey(service) === '') || (elsewhere.length > 0 && namespace === '')) return unknown;
+  if (elsewhere.length === 0 && !expectsServiceInWorkspace(graph, from, backend.serviceName.value, namespace)) return unknown;
+  return { state: 'broken', services, elsewhere, namespace };
+}
+
+/**
+ * Whether the workspace should hold a Service of that name if it exists. The cluster and its
+ * add-ons fill the kube-* namespaces, and `kubernetes` is always in default. The default namespace
+ * is shared by every unrelated example of a repository, so there a Service in the backend's own
+ * folder (or below) must show that this part of the workspace deploys its own Services; elsewhere
+ * the namespace must hold at least one Service.
+ */
+function expectsServiceInWorkspace(graph: PortGraph, from: Resource, name: string, namespace: string): boolean {
+  if (namespace.startsWith('kube-')) return false;
+  const services = graph.servicesIn(namespace);
+  if (namespace !== '' && namespace !== 'default') return services.length > 0;
+  if (name === 'kubernetes') return false;
+  const directory = directoryOf(from.uri);
+  return services.some((service) => service.uri.startsWith(directory));
 }
 
 export interface BackendPortResolution {

@@ -28,11 +28,7 @@ export const backendRules: RuleFamily = (context) => {
 function reportMissingService(context: RuleContext, from: Resource, backend: Backend, resolution: BackendResolution): void {
   const name = backend.serviceName.value;
   const isRoute = from.route !== undefined;
-  // A resource or Service without metadata.namespace may be applied to any namespace, so a
-  // namesake there is not evidence that this one is out of reach.
-  const elsewhere = resolution.elsewhere.filter((service) => namespaceKey(service) !== '');
-  if (resolution.elsewhere.length > 0 && (resolution.namespace === '' || elsewhere.length === 0)) return;
-  if (elsewhere.length === 0 && !expectsServiceInWorkspace(context, from, name, resolution.namespace)) return;
+  const elsewhere = resolution.elsewhere;
 
   const where = namespaceLabel(resolution.namespace);
   let message = `${describe(from)} sends to Service ${name}, but ${where} has no Service ${name}`;
@@ -64,20 +60,6 @@ function reportMissingService(context: RuleContext, from: Resource, backend: Bac
   }
 
   context.report({ rule: 'ingress-service-missing', uri: from.uri, span: backend.serviceName.span, message, related, fixes });
-}
-
-/**
- * Whether the workspace should hold the Service if it exists. The cluster and its add-ons fill
- * the kube-* namespaces, and `kubernetes` is always in default. The default namespace is shared
- * by every unrelated example of a repository, so there a Service of its own directory (or
- * below) must show that this part of the workspace deploys its own Services.
- */
-function expectsServiceInWorkspace(context: RuleContext, from: Resource, name: string, namespace: string): boolean {
-  if (namespace.startsWith('kube-')) return false;
-  if (namespace !== '' && namespace !== 'default') return true;
-  if (name === 'kubernetes') return false;
-  const directory = directoryOf(from.uri);
-  return context.graph.servicesIn(namespace).some((service) => service.uri.startsWith(directory));
 }
 
 /** Whether a route backendRef says `weight: 0`. */
