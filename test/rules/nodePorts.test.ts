@@ -104,7 +104,7 @@ describe('node-port-conflict', () => {
         ports:
           - port: 80
             nodePort: 30080
-      #               ^^^^^ error node-port-conflict: Service web port 80 asks for nodePort 30080/TCP, which Service admin (admin.yaml) also uses: a node port serves one Service only
+      #               ^^^^^ error node-port-conflict: Service web port 80 asks for nodePort 30080, which Service admin (admin.yaml) also uses: a node port number belongs to one Service across the cluster
       # --- admin.yaml
       apiVersion: v1
       kind: Service
@@ -114,7 +114,7 @@ describe('node-port-conflict', () => {
         ports:
           - port: 8080
             nodePort: 30080
-      #               ^^^^^ error node-port-conflict: Service admin port 8080 asks for nodePort 30080/TCP, which Service web (web.yaml) also uses
+      #               ^^^^^ error node-port-conflict: Service admin port 8080 asks for nodePort 30080, which Service web (web.yaml) also uses
     `, { only });
     assert.deepEqual(
       findings.map((finding) => finding.related.map((related) => `${related.uri.replace('file:///ws/', '')}: ${related.message}`)),
@@ -123,7 +123,7 @@ describe('node-port-conflict', () => {
     assert.deepEqual(fixesOf(findings, 'node-port-conflict'), ['Move nodePort to 30000 => "30000"', 'Move nodePort to 30000 => "30000"']);
   });
 
-  test('the same number with another protocol is not a conflict', () => {
+  test('the same number with another protocol in another Service is still a conflict', () => {
     check(`
       # --- dns.yaml
       apiVersion: v1
@@ -132,6 +132,7 @@ describe('node-port-conflict', () => {
       spec:
         type: NodePort
         ports: [{port: 53, protocol: TCP, nodePort: 30053}]
+      #                                             ^^^^^ error node-port-conflict: Service dns-tcp port 53 asks for nodePort 30053, which Service dns-udp (dns.yaml) also uses
       ---
       apiVersion: v1
       kind: Service
@@ -139,6 +140,21 @@ describe('node-port-conflict', () => {
       spec:
         type: NodePort
         ports: [{port: 53, protocol: UDP, nodePort: 30053}]
+      #                                             ^^^^^ error node-port-conflict
+    `, { only });
+  });
+
+  test('one Service may use a node port for TCP and UDP at once', () => {
+    check(`
+      # --- dns.yaml
+      apiVersion: v1
+      kind: Service
+      metadata: {name: dns}
+      spec:
+        type: NodePort
+        ports:
+          - {name: dns-udp, port: 53, protocol: UDP, nodePort: 30053}
+          - {name: dns-tcp, port: 53, protocol: TCP, nodePort: 30053}
     `, { only });
   });
 

@@ -74,7 +74,9 @@ function checkConflicts(context: RuleContext, uses: NodePortUse[], taken: Set<nu
   for (const use of uses) {
     // A template may never render its Service, and its name and namespace are often computed.
     if (use.service.templated || !use.service.name) continue;
-    const key = `${use.number}/${use.servicePort.protocol}`;
+    // The API server allocates node ports by number across the cluster: one Service may use a
+    // number for TCP and UDP at once, but no other Service may use it with any protocol.
+    const key = String(use.number);
     const group = groups.get(key);
     if (group) group.push(use);
     else groups.set(key, [use]);
@@ -88,7 +90,7 @@ function checkConflicts(context: RuleContext, uses: NodePortUse[], taken: Set<nu
         rule: 'node-port-conflict',
         uri: use.service.uri,
         span: use.span,
-        message: `${describe(use.service)} ${portLabel(use.servicePort)} asks for nodePort ${use.number}/${use.servicePort.protocol}, which ${others.map((other) => `${describe(other.service)} (${context.where(other.service.uri)})`).join(', ')} also uses: a node port serves one Service only, so the second one is rejected`,
+        message: `${describe(use.service)} ${portLabel(use.servicePort)} asks for nodePort ${use.number}, which ${others.map((other) => `${describe(other.service)} (${context.where(other.service.uri)})`).join(', ')} also uses: a node port number belongs to one Service across the cluster, whatever the protocol, so the second one is rejected`,
         related: others.map((other) => ({ uri: other.service.uri, span: other.span, message: `nodePort ${other.number}/${other.servicePort.protocol} of ${describe(other.service)}` })),
         fixes: free === undefined ? [] : [{ title: `Move nodePort to ${free}`, edits: [{ uri: use.service.uri, span: use.span, newText: String(free) }] }],
       });
