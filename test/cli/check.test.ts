@@ -115,6 +115,7 @@ describe('settings file', () => {
     const info = runCli(['check'], dir);
     assert.equal(info.status, 0);
     assert.match(info.stdout, /^apps\/service\.yaml:8:19 info target-port-mismatch /);
+    assert.match(info.stdout, /\n1 info in 2 files \(2 resources\)\n$/, 'the settings file is not read as a manifest');
     writeFile(dir, 'ci/strict.json', '{"rules": {"target-port-mismatch": "error"}}');
     assert.equal(runCli(['check', '--config', 'ci/strict.json'], dir).status, 1);
   });

@@ -32,7 +32,10 @@ export async function runCheck(input: CheckInput): Promise<{ report: Report } | 
   const { settings, baseDir } = loaded.config;
   const resolved = await resolveTargets(input.paths, input.cwd);
   if ('problem' in resolved) return { problems: [resolved.problem] };
-  const uris = await listTargetFiles(input.workspace ?? new NodeWorkspace(), resolved.targets, settings.exclude, baseDir);
+  const listed = await listTargetFiles(input.workspace ?? new NodeWorkspace(), resolved.targets, settings.exclude, baseDir);
+  // A .portchain.yaml is YAML too, but it is the settings, not a manifest.
+  const configUri = loaded.config.file === undefined ? undefined : pathToFileURL(loaded.config.file).href;
+  const uris = listed.filter((uri) => uri !== configUri);
 
   const project = new Project((uri) => displayPath(uri, input.cwd));
   project.settings = settings;

@@ -50,7 +50,8 @@ export async function loadConfig(explicit: string | undefined, cwd: string): Pro
 function parseConfigText(text: string, isJson: boolean): unknown {
   if (isJson) return JSON.parse(text);
   // YAML 1.2 reads JSON too, so a settings file with another extension may be either.
-  const options = { prettyErrors: false, uniqueKeys: true } as const;
+  // `error`: the first error is thrown, and warnings are not printed as process warnings.
+  const options = { prettyErrors: false, uniqueKeys: true, logLevel: 'error' } as const;
   return parseYaml(text, options) ?? undefined;
 }
 
