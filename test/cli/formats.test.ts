@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020';
+import { main } from '../../server/src/cli/main';
 import { RULES, ruleDocUrl } from '../../server/src/rules/ruleIds';
 import { jsonPlace, REPO_ROOT, runCli, textPrefix, writeFixture } from './run';
 import sarifSchema from './sarif-schema-2.1.0.json';
@@ -84,6 +85,20 @@ describe('text format', () => {
     assert.ok(forced.includes(`${escape}31m${escape}1merror${escape}22m${escape}39m`), forced);
     assert.ok(!runCli(['check'], dir, { FORCE_COLOR: '1', NO_COLOR: '1' }).stdout.includes(escape), 'NO_COLOR wins');
     assert.ok(!runCli(['check', '--no-color'], dir, { FORCE_COLOR: '1' }).stdout.includes(escape), '--no-color wins');
+  });
+
+  test('colour on a terminal, unless NO_COLOR, --no-color or TERM=dumb', async () => {
+    const { dir } = writeFixture(BROKEN);
+    const textOn = async (args: string[], env: Record<string, string>) => {
+      let stdout = '';
+      const status = await main(['check', ...args], { cwd: dir, env, stdoutIsTTY: true, stdout: (text) => void (stdout += text), stderr: () => undefined });
+      assert.equal(status, 1);
+      return stdout;
+    };
+    assert.ok((await textOn([], {})).includes('\u001b[31m'), 'a terminal gets colour');
+    assert.ok(!(await textOn([], { NO_COLOR: '1' })).includes('\u001b['));
+    assert.ok(!(await textOn(['--no-color'], {})).includes('\u001b['));
+    assert.ok(!(await textOn([], { TERM: 'dumb' })).includes('\u001b['));
   });
 
   test('--quiet reports errors only, and nothing at all without errors', () => {
