@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { runCheck } from '../../server/src/cli/check';
-import { readTextFromDisk } from '../../server/src/cli/scan';
+import { readInOrder, readTextFromDisk } from '../../server/src/cli/scan';
 import { CLI, REPO_ROOT, runCli, tempDir, textPrefix, writeFile, writeFixture } from './run';
 
 const SERVICE = `
@@ -220,6 +220,28 @@ describe('files', () => {
     );
     assert.deepEqual(outcome.report.findings.map((finding) => `${finding.place.file} ${finding.rule}`), ['apps/service.yaml target-port-mismatch']);
     assert.equal(outcome.report.files, 2);
+  });
+
+  test('files are read with bounded concurrency and taken in listing order', async () => {
+    const uris = Array.from({ length: 40 }, (_, index) => `file:///ws/${String(index).padStart(2, '0')}.yaml`);
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const taken: string[] = [];
+    await readInOrder(
+      uris,
+      async (uri) => {
+        inFlight++;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        // Later files finish first, so order has to be restored.
+        await new Promise((done) => setTimeout(done, 40 - Number(uri.slice(-7, -5))));
+        inFlight--;
+        return { text: uri };
+      },
+      4,
+      (uri, outcome) => taken.push(`${uri}=${'text' in outcome ? outcome.text : 'note'}`),
+    );
+    assert.equal(mostInFlight, 4);
+    assert.deepEqual(taken, uris.map((uri) => `${uri}=${uri}`));
   });
 
   test('a folder given as a path is read relative to the current directory, and files outside it keep ../', () => {
