@@ -1,5 +1,7 @@
 // Fixtures shared by the protocol tests.
 
+import { dedent } from '../support/fixture';
+
 /** A Service whose targetPort no container declares, and the Deployment at the other end, in two files. */
 export const BROKEN_CHAIN = `
   # --- apps/service.yaml
@@ -26,3 +28,8 @@ export const BROKEN_CHAIN = `
             ports:
               - containerPort: 8080
 `;
+
+/** Joins fixture parts written at different indentations into one fixture. */
+export function joinFixtures(...parts: string[]): string {
+  return parts.map((part) => dedent(part)).join('\n');
+}

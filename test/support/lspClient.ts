@@ -111,6 +111,9 @@ export class LspClient {
   ) {
     this.settings = options.settings ?? {};
     process.stderr.setEncoding('utf8');
+    // Writes to a server that was killed fail; the exit is what a test sees.
+    process.stdin.on('error', () => undefined);
+    connection.onError(() => undefined);
     process.stderr.on('data', (chunk: string) => (this.stderr += chunk));
     this.exited = new Promise((resolve) => {
       process.on('exit', (code) => {
@@ -176,7 +179,8 @@ export class LspClient {
   }
 
   notify(method: string, params?: unknown): void {
-    void this.connection.sendNotification(method, params);
+    // A notification to a server that has exited fails; waits and requests report that better.
+    this.connection.sendNotification(method, params).catch(() => undefined);
   }
 
   // Documents ----------------------------------------------------------------------------------
@@ -353,12 +357,13 @@ function packageRootAbove(start: string): string | undefined {
 
 /**
  * Writes a fixture to a temporary folder and starts a server on it; the test's `after` kills the
- * server and removes the folder, whatever the test's outcome.
+ * server and removes the folder, whatever the test's outcome. `beforeStart` writes what a fixture
+ * cannot hold (binary files, say).
  */
 export async function startServer(
   t: Pick<TestContext, 'after'>,
   source: string,
-  options: Partial<LspClientOptions> = {},
+  options: Partial<LspClientOptions> & { beforeStart?: (workspace: DiskWorkspace) => void } = {},
 ): Promise<{ client: LspClient; workspace: DiskWorkspace }> {
   const workspace = DiskWorkspace.create(source);
   let client: LspClient | undefined;
@@ -366,6 +371,7 @@ export async function startServer(
     client?.kill();
     workspace.dispose();
   });
+  options.beforeStart?.(workspace);
   client = await LspClient.start({ folders: [workspace.dir], ...options });
   return { client, workspace };
 }
