@@ -198,7 +198,7 @@ describe('network-policy-port', () => {
       ${workloads}`, { only });
   });
 
-  test('unknown: a selection of nothing, pods that declare no ports, a port the process binds by env, a Helm template', () => {
+  test('unknown: a selection of nothing, containers that declare no ports, a port the process binds by env, a Helm template', () => {
     check(`
       # --- nothing.yaml
       apiVersion: networking.k8s.io/v1
@@ -223,6 +223,24 @@ describe('network-policy-port', () => {
           metadata: {labels: {app: silent}}
           spec:
             containers: [{name: app, image: app}]
+      # --- sidecar.yaml
+      apiVersion: networking.k8s.io/v1
+      kind: NetworkPolicy
+      metadata: {name: sidecar}
+      spec:
+        podSelector: {matchLabels: {app: meshed}}
+        ingress: [{ports: [{port: 15001}]}]
+      # --- meshed.yaml
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: meshed}
+      spec:
+        template:
+          metadata: {labels: {app: meshed}}
+          spec:
+            containers:
+              - {name: app, ports: [{containerPort: 8080}]}
+              - {name: proxy, image: envoy}
       # --- bound.yaml
       apiVersion: networking.k8s.io/v1
       kind: NetworkPolicy

@@ -36,6 +36,8 @@ interface Exposure {
   declared: ContainerPortRef[];
   /** Ports its processes bind by env or flag; undefined inside means a value the workspace does not hold. */
   bound: (number | undefined)[];
+  /** Some serving container declares no ports, so its process may listen on any number. */
+  silent: boolean;
 }
 
 function exposureOf(context: RuleContext, workload: Resource): Exposure {
@@ -44,6 +46,7 @@ function exposureOf(context: RuleContext, workload: Resource): Exposure {
     workload,
     declared: containers.flatMap((container) => container.ports.map((port) => ({ container, port }))),
     bound: containers.flatMap((container) => bindPorts(context.graph, workload, container, context.options.bindPortEnvNames).map((bind) => bind.port)),
+    silent: containers.some((container) => container.ports.length === 0),
   };
 }
 
@@ -58,9 +61,9 @@ function checkIngressPort(context: RuleContext, policy: Resource, entry: Network
     // An empty range is port-range's finding, not a port no pod exposes.
     if (high < low) return;
     const inRange = (value: number | undefined) => value !== undefined && value >= low && value <= high;
-    for (const { declared, bound } of exposure) {
-      // A pod without declared ports, or with an unreadable one, may listen anywhere.
-      if (declared.length === 0 || declared.some((ref) => ref.port.containerPort?.kind !== 'number')) return;
+    for (const { declared, bound, silent } of exposure) {
+      // A container without declared ports, or with an unreadable one, may listen anywhere.
+      if (silent || declared.some((ref) => ref.port.containerPort?.kind !== 'number')) return;
       if (declared.some((ref) => ref.port.protocol === entry.protocol && inRange(containerPortNumber(ref.port)))) return;
       if (bound.some((value) => value === undefined || inRange(value))) return;
     }
