@@ -1,1 +1,81 @@
-export function activate(): void {}
+// The VS Code side of portchain, kept thin: start the language server and show its status.
+// Diagnostics, hovers and fixes all come from the server over LSP, so other editors get the same.
+
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { PortchainStatus } from '../../server/src/features/status';
+import { COMMANDS, STATUS_BAR_COMMAND } from './commands';
+
+/** What `activate` returns: the running client, for tests and other extensions. */
+export interface PortchainApi {
+  client: LanguageClient;
+  /** Resolves once the server has answered `initialize`. */
+  ready: Promise<void>;
+}
+
+let client: LanguageClient | undefined;
+
+export function activate(context: vscode.ExtensionContext): PortchainApi {
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'yaml' },
+      { scheme: 'untitled', language: 'yaml' },
+    ],
+    synchronize: {
+      configurationSection: 'portchain',
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}'),
+    },
+  };
+  const languageClient = new LanguageClient('portchain', 'portchain', serverOptions, clientOptions);
+  client = languageClient;
+
+  const statusItem = vscode.window.createStatusBarItem('portchain.status', vscode.StatusBarAlignment.Left, 0);
+  statusItem.name = 'portchain';
+  statusItem.command = STATUS_BAR_COMMAND;
+  showStatus(statusItem, undefined);
+  statusItem.show();
+
+  context.subscriptions.push(
+    statusItem,
+    languageClient.onNotification('portchain/status', (status: PortchainStatus) => showStatus(statusItem, status)),
+    vscode.commands.registerCommand(COMMANDS.restartServer, async () => {
+      showStatus(statusItem, undefined);
+      await languageClient.restart();
+    }),
+    vscode.commands.registerCommand(COMMANDS.showOutput, () => languageClient.outputChannel.show(true)),
+    { dispose: () => void languageClient.dispose() },
+  );
+
+  const ready = languageClient.start().catch((error: unknown) => {
+    statusItem.text = '$(error) portchain';
+    statusItem.tooltip = `The portchain language server did not start: ${(error as Error)?.message ?? String(error)}`;
+    void vscode.window.showErrorMessage(`portchain: the language server did not start (${(error as Error)?.message ?? String(error)}). See the portchain output.`);
+  });
+  return { client: languageClient, ready };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
+
+function showStatus(item: vscode.StatusBarItem, status: PortchainStatus | undefined): void {
+  if (!status) {
+    item.text = '$(sync~spin) portchain';
+    item.tooltip = 'portchain: starting the language server';
+    return;
+  }
+  const resources = `${status.resources} ${status.resources === 1 ? 'resource' : 'resources'}`;
+  if (status.indexing) {
+    item.text = `$(sync~spin) portchain: indexing, ${resources}`;
+    item.tooltip = `portchain is reading the workspace's manifests: ${status.files} files so far`;
+    return;
+  }
+  item.text = `$(plug) portchain: ${resources}, ${status.brokenLinks} broken`;
+  item.tooltip = `${resources} in ${status.files} ${status.files === 1 ? 'file' : 'files'}; ${status.brokenLinks} broken ${status.brokenLinks === 1 ? 'link' : 'links'} (errors). Click to open the Problems view.`;
+}
