@@ -11,7 +11,7 @@ import { RULES, ruleDocUrl } from '../../server/src/rules/ruleIds';
 import { jsonPlace, REPO_ROOT, runCli, textPrefix, writeFixture } from './run';
 import sarifSchema from './sarif-schema-2.1.0.json';
 
-/** A broken Service → Deployment link across two files, and a hostPort warning. */
+/** A broken Service → Deployment link across two files, and a Service with a misplaced traffic policy. */
 const BROKEN = `
   # --- apps/service.yaml
   apiVersion: v1
@@ -37,9 +37,19 @@ const BROKEN = `
             ports:
               - name: http
                 containerPort: 8080
-                hostPort: 8080
-  #                       ^^^^ warning host-port: takes hostPort 8080
+  # --- apps/internal.yaml
+  apiVersion: v1
+  kind: Service
+  metadata: {name: internal}
+  spec:
+    externalTrafficPolicy: Local
+  #                        ^^^^^ warning traffic-policy: Service internal sets externalTrafficPolicy: Local, but its type is ClusterIP
+    ports:
+      - port: 5432
 `;
+
+/** BROKEN without its findings. */
+const CLEAN = BROKEN.replace('targetPort: 8081', 'targetPort: 8080').replace(/^.*(externalTrafficPolicy|\^\^\^\^).*$/gm, '');
 
 const version = (JSON.parse(readFileSync(`${REPO_ROOT}/package.json`, 'utf8')) as { version: string }).version;
 
@@ -57,24 +67,24 @@ describe('text format', () => {
     }
     // Grouped by file (apps/deploy.yaml sorts first), the related containerPort indented under the error.
     assert.deepEqual(
-      lines.map((line) => line.replace(/ (warning host-port|error target-port-mismatch|containerPort 8080 \(http\)) .*$/, ' $1 …')),
+      lines.map((line) => line.replace(/ (warning traffic-policy|error target-port-mismatch|containerPort 8080 \(http\)) .*$/, ' $1 …')),
       [
-        'apps/deploy.yaml:14:25 warning host-port …',
+        'apps/internal.yaml:5:26 warning traffic-policy …',
         '',
         'apps/service.yaml:8:19 error target-port-mismatch …',
         '  apps/deploy.yaml:13:30 containerPort 8080 (http) …',
         '',
-        '1 error, 1 warning in 2 files (2 resources)',
+        '1 error, 1 warning in 3 files (3 resources)',
         '',
       ],
     );
   });
 
   test('no problems: exit 0 and a summary that says so', () => {
-    const { dir } = writeFixture(BROKEN.replace('targetPort: 8081', 'targetPort: 8080').replace(/^.*(hostPort: 8080|\^\^\^\^).*$/gm, ''));
+    const { dir } = writeFixture(CLEAN);
     const run = runCli(['check', '.'], dir);
     assert.equal(run.status, 0, run.stdout + run.stderr);
-    assert.equal(run.stdout, 'no problems in 2 files (2 resources)\n');
+    assert.equal(run.stdout, 'no problems in 3 files (3 resources)\n');
   });
 
   test('no colour when not a terminal, with NO_COLOR or with --no-color; FORCE_COLOR turns it on', () => {
@@ -106,8 +116,8 @@ describe('text format', () => {
     const quiet = runCli(['check', '--quiet'], dir);
     assert.equal(quiet.status, 1);
     assert.match(quiet.stdout, /^apps\/service\.yaml:8:19 error target-port-mismatch /);
-    assert.ok(!quiet.stdout.includes('host-port'), quiet.stdout);
-    assert.match(quiet.stdout, /\n1 error in 2 files \(2 resources\)\n$/);
+    assert.ok(!quiet.stdout.includes('traffic-policy'), quiet.stdout);
+    assert.match(quiet.stdout, /\n1 error in 3 files \(3 resources\)\n$/);
     const warningsOnly = writeFixture(BROKEN.replace('targetPort: 8081', 'targetPort: 8080').replace(/^.*target-port-mismatch.*$/m, ''));
     const silent = runCli(['check', '--quiet'], warningsOnly.dir);
     assert.equal(silent.status, 0);
@@ -122,8 +132,8 @@ describe('json format', () => {
     assert.equal(run.status, 1, run.stderr);
     const report = JSON.parse(run.stdout);
     assert.deepEqual(Object.keys(report), ['files', 'resources', 'findings', 'notes']);
-    assert.equal(report.files, 2);
-    assert.equal(report.resources, 2);
+    assert.equal(report.files, 3);
+    assert.equal(report.resources, 3);
     assert.deepEqual(report.notes, []);
     const places = report.findings.map(({ rule, severity, file, line, column, endLine, endColumn }: Record<string, unknown>) => ({ rule, severity, file, line, column, endLine, endColumn }));
     assert.deepEqual(places, fixture.expectations.map(jsonPlace).sort((a, b) => a.file.localeCompare(b.file)));
@@ -199,11 +209,11 @@ describe('sarif format', () => {
     const log = JSON.parse(runCli(['check', '--format', 'sarif'], dir).stdout);
     assertValidSarif(log);
     const uris = log.runs[0].results.map((result: any) => result.locations[0].physicalLocation.artifactLocation.uri);
-    assert.deepEqual(uris.sort(), ['apps/deploy.yaml', 'my%20apps/service%20%231.yaml']);
+    assert.deepEqual(uris.sort(), ['apps/internal.yaml', 'my%20apps/service%20%231.yaml']);
   });
 
   test('a clean folder gives a valid log with no results', () => {
-    const { dir } = writeFixture(BROKEN.replace('targetPort: 8081', 'targetPort: 8080').replace(/^.*(hostPort: 8080|\^\^\^\^).*$/gm, ''));
+    const { dir } = writeFixture(CLEAN);
     const run = runCli(['check', '--format', 'sarif'], dir);
     assert.equal(run.status, 0);
     const log = JSON.parse(run.stdout);
