@@ -24,10 +24,12 @@ run('grammar tests (vscode-tmgrammar-test)', ['node_modules/vscode-tmgrammar-tes
 
 const filter = process.argv.slice(2);
 const testFiles = walk('test').filter((file) => file.endsWith('.test.ts') && !file.includes('/e2e/') && (filter.length === 0 || filter.some((f) => file.includes(f))));
-rmSync('out/test', { recursive: true, force: true });
+// A folder per run, so that two runs at once (a developer and an editor's test task) never share files.
+const outdir = join('out', `test-${process.pid}`);
+rmSync(outdir, { recursive: true, force: true });
 await esbuild.build({
   entryPoints: testFiles,
-  outdir: 'out/test',
+  outdir,
   outbase: 'test',
   bundle: true,
   platform: 'node',
@@ -39,8 +41,9 @@ await esbuild.build({
 });
 
 step(`node --test (${testFiles.length} files)`);
-const compiled = testFiles.map((file) => join('out', file.replace(/\.ts$/, '.js')));
+const compiled = testFiles.map((file) => join(outdir, file.replace(/^test\//, '').replace(/\.ts$/, '.js')));
 const result = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=spec', ...compiled], { stdio: 'inherit' });
+rmSync(outdir, { recursive: true, force: true });
 process.exit(result.status ?? 1);
 
 function walk(dir) {
