@@ -110,6 +110,19 @@ export function editDistance(a: string, b: string): number {
   return d[rows * cols - 1];
 }
 
+/** The candidate nearest to a misspelt name, where it is near enough to be a typo (as for Service names); ties go to the first. */
+export function nearestName(name: string, candidates: readonly string[]): string | undefined {
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    if (candidate === name) continue;
+    const distance = editDistance(name, candidate);
+    if (distance > limit || distance >= Math.max(name.length, candidate.length)) continue;
+    if (!best || distance < best.distance) best = { candidate, distance };
+  }
+  return best?.candidate;
+}
+
 // ---------------------------------------------------------------------------------------------
 // ingress-port-mismatch
 
@@ -153,6 +166,8 @@ function reportPortMismatch(context: RuleContext, from: Resource, backend: Backe
   }));
 
   const fixes: FixHint[] = [];
+  // A misspelt port name most likely means the Service port name nearest to it.
+  const meant = port.kind === 'name' && !viaTarget ? nearestName(port.name, ports.flatMap((candidate) => (candidate.name ? [candidate.name.value] : []))) : undefined;
   for (const candidate of ports) {
     if (candidate.port?.kind !== 'number') continue;
     const value = replacementFor(backend, port, candidate);
@@ -160,7 +175,7 @@ function reportPortMismatch(context: RuleContext, from: Resource, backend: Backe
     fixes.push({
       title: `Set ${backend.portField} to ${value}`,
       edits: [{ uri: from.uri, span: port.span, newText: value }],
-      preferred: ports.length === 1 || candidate === viaTarget,
+      preferred: ports.length === 1 || candidate === viaTarget || (meant !== undefined && candidate.name?.value === meant),
     });
   }
 

@@ -33,7 +33,9 @@ export const nodePortRules: RuleFamily = (context) => {
   const taken = new Set(uses.map((use) => use.number));
   const types = new TypeLookup(services);
 
-  for (const use of uses) checkRange(context, use, taken);
+  // Each out-of-range nodePort is offered a port of its own, so that fixing them all adds no conflict.
+  const offered = new Set(taken);
+  for (const use of uses) checkRange(context, use, offered);
   checkConflicts(context, uses, taken);
   for (const use of uses) checkType(context, use, types);
   for (const service of services) checkTrafficPolicy(context, service, types);
@@ -47,6 +49,7 @@ function checkRange(context: RuleContext, use: NodePortUse, taken: Set<number>):
   if (use.number >= low && use.number <= high) return;
   const fixes: FixHint[] = [];
   const free = lowestFreePort(context, taken);
+  if (free !== undefined) taken.add(free);
   if (free !== undefined) fixes.push({ title: `Move nodePort to ${free}`, edits: [{ uri: use.service.uri, span: use.span, newText: String(free) }], preferred: true });
   const removal = removeLine(context, use.service.uri, use.span, 'nodePort');
   if (removal) fixes.push({ title: 'Remove nodePort: let the cluster allocate one', edits: [removal] });

@@ -3,6 +3,8 @@
 
 import { resolveTarget, serviceSelection, type ContainerPortRef, type TargetResolution } from '../graph/links';
 import type { Resource, ServicePort } from '../model/types';
+import { nearestName } from './backends';
+import { insertMapEntry } from './portText';
 import { describe, type FixHint, type RuleContext, type RuleFamily } from './types';
 
 export const targetRules: RuleFamily = (context) => {
@@ -101,9 +103,12 @@ function targetFixes(service: Resource, resolution: TargetResolution): FixHint[]
   const target = resolution.target!;
   const fixes: FixHint[] = [];
   const numbered = resolution.declared.filter((ref) => ref.port.containerPort?.kind === 'number');
+  // A misspelt name most likely means the declared port name nearest to it.
+  const meant = target.kind === 'name' ? nearestName(target.name, numbered.flatMap((ref) => (ref.port.name ? [ref.port.name.value] : []))) : undefined;
   numbered.forEach((ref, index) => {
     const value = target.kind === 'name' && ref.port.name ? ref.port.name.value : portText(ref.port.containerPort);
-    fixes.push({ title: `Set targetPort to ${value}`, edits: [{ uri: service.uri, span: target.span, newText: value }], preferred: index === 0 && numbered.length === 1 });
+    const preferred = meant !== undefined ? value === meant && !fixes.some((fix) => fix.preferred) : index === 0 && numbered.length === 1;
+    fixes.push({ title: `Set targetPort to ${value}`, edits: [{ uri: service.uri, span: target.span, newText: value }], preferred });
   });
   if (target.kind === 'number' && numbered.length === 1) {
     const ref = numbered[0];
@@ -112,22 +117,12 @@ function targetFixes(service: Resource, resolution: TargetResolution): FixHint[]
   return fixes;
 }
 
-/** An edit that inserts `targetPort: value` on its own line after the port entry's `port:` line. */
+/** An edit that adds `targetPort: value` to the port entry: a line of its own below `port:`, or beside it in a flow map. */
 function insertTargetPort(context: RuleContext, service: Resource, servicePort: ServicePort, value: string): FixHint['edits'][number] | undefined {
   const file = context.graph.file(service.uri);
   const port = servicePort.port;
   if (!file || !port) return undefined;
-  const text = file.text;
-  const lineStart = text.lastIndexOf('\n', port.span.start - 1) + 1;
-  const line = text.slice(lineStart, port.span.start);
-  const keyColumn = line.search(/port\s*:\s*$/);
-  if (keyColumn < 0) return undefined;
-  // The key's column: in a `- port: 80` line it is after the dash; flow maps are left alone.
-  if (line.slice(0, keyColumn).trim() !== '' && line.slice(0, keyColumn).trim() !== '-') return undefined;
-  let lineEnd = port.span.end;
-  while (lineEnd < text.length && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  return { uri: service.uri, span: { start: lineEnd, end: lineEnd }, newText: `${eol}${' '.repeat(keyColumn)}targetPort: ${value}` };
+  return insertMapEntry(file.text, service.uri, port.span, `targetPort: ${value}`);
 }
 
 function describePort(ref: ContainerPortRef): string {
