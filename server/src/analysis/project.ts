@@ -14,7 +14,7 @@ export class Project {
   private cached: { version: number; byUri: Map<string, Finding[]> } | undefined;
 
   /** `where` names a file for messages: its path relative to the workspace. */
-  constructor(private readonly where: (uri: string) => string = (uri) => uri) {}
+  constructor(readonly where: (uri: string) => string = (uri) => uri) {}
 
   get settings(): Settings {
     return this.settingsValue;
