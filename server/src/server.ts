@@ -97,7 +97,7 @@ function folderUri(uri: string): string {
 const NO_PROGRESS: WorkDoneProgressReporter = { begin() {}, report() {}, done() {} };
 
 export class PortchainServer {
-  readonly project = new Project((uri) => this.describe(uri));
+  readonly project = new Project((uri) => this.where(uri));
   readonly documents = new TextDocuments(TextDocument);
   private support: ClientSupport = clientSupportOf(undefined);
   private folders: string[] = [];
@@ -105,6 +105,9 @@ export class PortchainServer {
   private configuration: EditorConfiguration = { settings: DEFAULT_SETTINGS, excludeGlobs: [], problems: [] };
   /** Canonical URIs of the documents the editor has open: their text wins over the disk. */
   private readonly open = new Set<string>();
+  /** Open documents changed since they were last parsed: parsing waits until someone reads the project. */
+  private readonly unparsed = new Map<string, TextDocument>();
+  private skip = skipperFor([]);
   /** The latest disk read asked for each file; an older read that finishes later is dropped. */
   private readonly pendingReads = new Map<string, number>();
   private readCounter = 0;
@@ -129,7 +132,45 @@ export class PortchainServer {
     this.documents.onDidChangeContent((event) => void this.guard('document change', () => this.documentChanged(event.document)));
     this.documents.onDidClose((event) => void this.guard('didClose', () => this.documentClosed(event.document)));
     this.documents.listen(connection);
+    // Request features go here, each answered from features/<name>.ts through `answer`, e.g.
+    //   connection.onHover((params) => this.answer('hover', null, (project) => hover(project, this.uriOf(params.textDocument.uri), params.position, this.where)));
   }
+
+  /**
+   * Runs a feature on the project as it is now (open documents parsed first). A feature that
+   * throws answers `fallback` and the error is logged: a bug never fails the request.
+   */
+  answer<T>(what: string, fallback: T, feature: (project: Project) => T): T {
+    try {
+      return feature(this.current());
+    } catch (error) {
+      this.log(what, error);
+      return fallback;
+    }
+  }
+
+  /** The project with every open document's latest text parsed. */
+  current(): Project {
+    for (const [uri, document] of this.unparsed) this.project.setText(uri, document.getText(), document.version);
+    this.unparsed.clear();
+    return this.project;
+  }
+
+  /** The URI the project knows a client's URI by. */
+  uriOf(clientUri: string): string {
+    return canonicalUri(clientUri);
+  }
+
+  /** How messages name a file: its path relative to its workspace folder. */
+  readonly where = (uri: string): string => {
+    const place = this.placeOf(uri);
+    if (place) return place.relativePath;
+    try {
+      return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+    } catch {
+      return uri;
+    }
+  };
 
   listen(): void {
     this.connection.listen();
@@ -194,6 +235,7 @@ export class PortchainServer {
     for (const problem of next.problems) this.connection.console.warn(`portchain settings: ${problem}`);
     const excludesChanged = JSON.stringify(next.excludeGlobs) !== JSON.stringify(this.configuration.excludeGlobs);
     this.configuration = next;
+    this.skip = skipperFor(next.excludeGlobs);
     this.project.settings = next.settings;
     return excludesChanged;
   }
@@ -289,21 +331,9 @@ export class PortchainServer {
   /** Whether the scan reads this path: inside a folder, a manifest, not excluded, not below a skipped folder. */
   private isScanned(relativePath: string, isFolder: boolean): boolean {
     if (!isFolder && !isManifestPath(relativePath)) return false;
-    const skip = skipperFor(this.configuration.excludeGlobs);
     const parts = relativePath.split('/');
-    for (let i = 1; i < parts.length; i++) if (skip(parts.slice(0, i).join('/'), true)) return false;
-    return !skip(relativePath, isFolder);
-  }
-
-  /** How messages name a file: its path relative to its workspace folder. */
-  private describe(uri: string): string {
-    const place = this.placeOf(uri);
-    if (place) return place.relativePath;
-    try {
-      return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
-    } catch {
-      return uri;
-    }
+    for (let i = 1; i < parts.length; i++) if (this.skip(parts.slice(0, i).join('/'), true)) return false;
+    return !this.skip(relativePath, isFolder);
   }
 
   private async foldersChanged(event: WorkspaceFoldersChangeEvent): Promise<void> {
@@ -320,13 +350,15 @@ export class PortchainServer {
     if (!isManifestPath(uri) && !/yaml|helm/i.test(document.languageId)) return;
     this.open.add(uri);
     this.pendingReads.delete(uri);
-    this.project.setText(uri, document.getText(), document.version);
+    // Parsing waits for the debounced publish (or a request): a burst of keystrokes costs one parse.
+    this.unparsed.set(uri, document);
     this.schedulePublish();
   }
 
   private async documentClosed(document: TextDocument): Promise<void> {
     const uri = canonicalUri(document.uri);
     if (!this.open.delete(uri)) return;
+    this.unparsed.delete(uri);
     const place = this.placeOf(uri);
     if (place && this.isScanned(place.relativePath, false)) await this.readFromDisk(uri);
     else this.removeFile(uri);
@@ -362,7 +394,7 @@ export class PortchainServer {
   }
 
   private async readFolder(uri: string, relativePath: string): Promise<void> {
-    const skip = skipperFor(this.configuration.excludeGlobs);
+    const skip = this.skip;
     const reads: Promise<void>[] = [];
     for await (const file of this.workspace.listFiles(uri, (path, isFolder) => skip(`${relativePath}/${path}`, isFolder))) {
       if (isManifestPath(file) && !this.open.has(file)) reads.push(this.readFromDisk(file));
@@ -388,7 +420,7 @@ export class PortchainServer {
       this.sendStatus();
       return;
     }
-    for (const update of this.tracker.changes(this.project, this.support)) {
+    for (const update of this.tracker.changes(this.current(), this.support)) {
       void this.connection.sendDiagnostics(update).catch((error) => this.log(`publishing diagnostics of ${update.uri}`, error));
     }
     this.sendStatus();

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { assertDiagnostics } from '../support/diskWorkspace';
-import { DEFAULT_CAPABILITIES, PUBLISH_SETTLE_MS, startServer } from '../support/lspClient';
+import { DEFAULT_CAPABILITIES, LSP_TEST_TIMEOUT_MS, PUBLISH_SETTLE_MS, startServer } from '../support/lspClient';
 import { BROKEN_CHAIN } from './chains';
 
-describe('diagnostics over LSP', () => {
+describe('diagnostics over LSP', { timeout: LSP_TEST_TIMEOUT_MS }, () => {
   test('the initial scan publishes diagnostics for files that are not open', async (t) => {
     const { client, workspace } = await startServer(t, BROKEN_CHAIN);
     await client.waitForIdle();
@@ -66,6 +66,36 @@ describe('diagnostics over LSP', () => {
     assert.deepEqual(client.diagnostics.get(service), []);
     client.close(service);
     await client.waitForDiagnostics(service, (diagnostics) => diagnostics.length === 1, 'the disk version back');
+    assertDiagnostics(client, workspace);
+  });
+
+  test('a burst of edits is published a few times at most, not once per edit, ending with its last text', async (t) => {
+    const { client, workspace } = await startServer(t, BROKEN_CHAIN);
+    await client.waitForIdle();
+    const deploy = workspace.uriOf('apps/deploy.yaml');
+    const service = workspace.uriOf('apps/service.yaml');
+    const text = workspace.text('apps/deploy.yaml');
+    const publishedBefore = client.published.length;
+    client.open(deploy, text);
+    // Twenty keystrokes that flip the link between broken and working, ending fixed.
+    for (let i = 0; i < 20; i++) client.change(deploy, text.replace('8080', i % 2 === 0 ? '8080' : '8081'));
+    await client.waitForDiagnostics(service, (diagnostics) => diagnostics.length === 0, 'no diagnostics');
+    await delay(PUBLISH_SETTLE_MS);
+    const servicePublishes = client.published.slice(publishedBefore).filter((params) => params.uri === service);
+    // One publish when the burst arrives in one piece; a loaded machine may split it, never into twenty.
+    assert.ok(servicePublishes.length <= 3, `${servicePublishes.length} publishes for 20 edits`);
+  });
+
+  test('an untitled YAML document is analysed with the workspace, and cleared when closed', async (t) => {
+    const { client, workspace } = await startServer(t, BROKEN_CHAIN);
+    await client.waitForIdle();
+    const untitled = 'untitled:Untitled-1';
+    client.open(untitled, workspace.text('apps/service.yaml').replace('name: web}', 'name: web-draft}').replace('8081', '8082'));
+    const [diagnostic] = await client.waitForDiagnostics(untitled, (diagnostics) => diagnostics.length === 1, 'a diagnostic');
+    assert.equal(diagnostic.code, 'target-port-mismatch');
+    assert.match(diagnostic.message.toString(), /Service web-draft sends port 80 to targetPort 8082/);
+    client.close(untitled);
+    await client.waitForDiagnostics(untitled, (diagnostics) => diagnostics.length === 0, 'no diagnostics');
     assertDiagnostics(client, workspace);
   });
 

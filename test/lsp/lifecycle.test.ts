@@ -5,10 +5,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { serverPath, startServer } from '../support/lspClient';
+import { LSP_TEST_TIMEOUT_MS, serverPath, startServer } from '../support/lspClient';
 import { BROKEN_CHAIN } from './chains';
 
-describe('the language server process', () => {
+describe('the language server process', { timeout: LSP_TEST_TIMEOUT_MS }, () => {
   test('--version and --help print and exit; without a transport it says how to start it', () => {
     const server = serverPath();
     const { version } = JSON.parse(readFileSync(join(server, '..', '..', 'package.json'), 'utf8')) as { version: string };

@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Expectation } from '../support/fixture';
 import { assertDiagnostics } from '../support/diskWorkspace';
-import { DEFAULT_CAPABILITIES, startServer } from '../support/lspClient';
+import { DEFAULT_CAPABILITIES, LSP_TEST_TIMEOUT_MS, startServer } from '../support/lspClient';
 import { BROKEN_CHAIN } from './chains';
 
 const withSeverity = (expectations: Expectation[], severity: string) => expectations.map((expectation) => ({ ...expectation, severity }));
 
-describe('settings over LSP', () => {
+describe('settings over LSP', { timeout: LSP_TEST_TIMEOUT_MS }, () => {
   test('a severity change through didChangeConfiguration takes effect without a restart', async (t) => {
     const { client, workspace } = await startServer(t, BROKEN_CHAIN);
     await client.waitForIdle();

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertDiagnostics, DiskWorkspace } from '../support/diskWorkspace';
-import { DEFAULT_CAPABILITIES, startServer } from '../support/lspClient';
+import { DEFAULT_CAPABILITIES, LSP_TEST_TIMEOUT_MS, startServer } from '../support/lspClient';
 import { BROKEN_CHAIN, joinFixtures } from './chains';
 
 /** A Service whose targetPort the Deployment web of BROKEN_CHAIN does not declare: read, it is a finding. */
@@ -20,7 +20,7 @@ spec:
 `;
 }
 
-describe('workspace scan over LSP', () => {
+describe('workspace scan over LSP', { timeout: LSP_TEST_TIMEOUT_MS }, () => {
   test('files under node_modules, files.exclude and portchain.exclude are not read', async (t) => {
     const skipped = ['node_modules/chart/service.yaml', 'generated/service.yaml', 'legacy/old/service.yaml', 'apps/draft.tmp.yaml'];
     const source = joinFixtures(BROKEN_CHAIN, ...skipped.map((path) => `# --- ${path}\n${strayService('stray')}`));

@@ -33,6 +33,9 @@ import { DiskWorkspace } from './diskWorkspace';
  */
 export const PUBLISH_SETTLE_MS = 300;
 
+/** A protocol test that runs longer than this has hung: fail it rather than the whole run. */
+export const LSP_TEST_TIMEOUT_MS = 60_000;
+
 /** The `portchain/status` notification as the server sends it. */
 export interface StatusParams {
   resources: number;
@@ -290,6 +293,9 @@ export class LspClient {
   kill(): void {
     this.connection.dispose();
     if (this.exitCode === undefined && !this.process.killed) this.process.kill();
+    // Nothing of the child may keep the test process alive once its test is over.
+    for (const stream of [this.process.stdin, this.process.stdout, this.process.stderr]) stream.destroy();
+    this.process.unref();
   }
 
   get stderrText(): string {
