@@ -4,6 +4,8 @@
 //
 // **Architecture invariant:** this file wires; it holds no rule or feature logic. It never
 // publishes from a half-read workspace: diagnostics wait until the scan that is under way ends.
+// Importing it starts a server (it is the bin): tests run the bundle as a process instead
+// (test/support/lspClient.ts).
 
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {

@@ -5,8 +5,12 @@
 //   const { client, workspace } = await startServer(t, fixtureSource);   // killed in t.after
 //   await client.waitForIdle();
 //   assertDiagnostics(client, workspace);           // exactly the fixture's ^^^ markers
-//   const hover = await client.request('textDocument/hover', { textDocument: { uri }, position });
+//   const hover = await client.requestAt<Hover>('textDocument/hover', workspace.cursor());   // `$0` in the fixture
 //   await client.stop();
+//
+// Open a file before asking about text that differs from the disk (client.open / client.change).
+// Waits are on what the server says (diagnostics, `portchain/status`), never on fixed sleeps;
+// PUBLISH_SETTLE_MS is only for asserting that something did not happen.
 
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -20,6 +24,7 @@ import type {
   Diagnostic,
   FileEvent,
   InitializeResult,
+  Position,
   PublishDiagnosticsParams,
   Registration,
   RegistrationParams,
@@ -179,6 +184,11 @@ export class LspClient {
 
   request<R = unknown>(method: string, params?: unknown): Promise<R> {
     return this.raceExit(this.connection.sendRequest<R>(method, params));
+  }
+
+  /** A textDocument request at a place, e.g. `workspace.cursor()`: hover, definition, references, rename… */
+  requestAt<R = unknown>(method: string, at: { uri: string; position: Position }, extra: Record<string, unknown> = {}): Promise<R> {
+    return this.request<R>(method, { textDocument: { uri: at.uri }, position: at.position, ...extra });
   }
 
   notify(method: string, params?: unknown): void {
