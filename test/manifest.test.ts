@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { COMMANDS } from '../client/src/commands';
+import { COMMANDS, LENS_COMMANDS } from '../client/src/commands';
+import { COPY_PORT_FORWARD_COMMAND } from '../server/src/features/codeLens';
 import { DEFAULT_SETTINGS } from '../server/src/analysis/settings';
 import { readEditorConfiguration } from '../server/src/features/configuration';
 import { RULES } from '../server/src/rules/ruleIds';
@@ -66,6 +67,10 @@ describe('package.json contributes', () => {
   test('every command the client registers is contributed', () => {
     const contributed = (manifest.contributes.commands as { command: string; title: string }[]).map((command) => command.command);
     assert.deepEqual(contributed.sort(), Object.values(COMMANDS).sort());
+  });
+
+  test('the command the code lens carries is the one the client registers', () => {
+    assert.equal(COPY_PORT_FORWARD_COMMAND, LENS_COMMANDS.copyPortForward);
   });
 });
 

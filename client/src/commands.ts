@@ -8,3 +8,11 @@ export const COMMANDS = {
 
 /** What a click on the status bar item runs: the Problems view, where the broken links are listed. */
 export const STATUS_BAR_COMMAND = 'workbench.actions.view.problems';
+
+/**
+ * Commands the server's code lenses carry, with their arguments. Not listed in the command palette:
+ * without the lens's argument they have nothing to do.
+ */
+export const LENS_COMMANDS = {
+  copyPortForward: 'portchain.copyPortForward',
+} as const;

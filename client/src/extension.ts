@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { PortchainStatus } from '../../server/src/features/status';
-import { COMMANDS, STATUS_BAR_COMMAND } from './commands';
+import { COMMANDS, LENS_COMMANDS, STATUS_BAR_COMMAND } from './commands';
 
 /** What `activate` returns: the running client, for tests and other extensions. */
 export interface PortchainApi {
@@ -48,6 +48,11 @@ export function activate(context: vscode.ExtensionContext): PortchainApi {
       await languageClient.restart();
     }),
     vscode.commands.registerCommand(COMMANDS.showOutput, () => languageClient.outputChannel.show(true)),
+    vscode.commands.registerCommand(LENS_COMMANDS.copyPortForward, async (command: unknown) => {
+      if (typeof command !== 'string') return;
+      await vscode.env.clipboard.writeText(command);
+      void vscode.window.showInformationMessage(`Copied: ${command}`);
+    }),
     { dispose: () => void languageClient.dispose() },
   );
 

@@ -9,8 +9,11 @@
 
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+  CodeActionKind,
   createConnection,
   DidChangeConfigurationNotification,
+  LSPErrorCodes,
+  ResponseError,
   DidChangeWatchedFilesNotification,
   FileChangeType,
   ProposedFeatures,
@@ -36,7 +39,15 @@ import {
   readEditorConfiguration,
   type EditorConfiguration,
 } from './features/configuration';
+import { codeActions } from './features/codeActions';
+import { codeLenses } from './features/codeLens';
+import { definition } from './features/definition';
 import { DiagnosticsTracker, type DiagnosticClientSupport } from './features/diagnostics';
+import { hover } from './features/hover';
+import { inlayHints } from './features/inlayHints';
+import { references } from './features/references';
+import { prepareRename, rename } from './features/rename';
+import { documentSymbols, workspaceSymbols } from './features/symbols';
 import { StatusNotification, statusOf } from './features/status';
 import { NodeWorkspace } from './workspace/nodeWorkspace';
 import { isManifestPath, manifestFiles, skipperFor, type Workspace } from './workspace/workspace';
@@ -68,6 +79,10 @@ interface ClientSupport extends DiagnosticClientSupport {
   watchedFilesRegistration: boolean;
   configurationRegistration: boolean;
   workspaceFolders: boolean;
+  definitionLinks: boolean;
+  prepareRename: boolean;
+  inlayHintRefresh: boolean;
+  codeLensRefresh: boolean;
 }
 
 function clientSupportOf(capabilities: ClientCapabilities | undefined): ClientSupport {
@@ -77,6 +92,10 @@ function clientSupportOf(capabilities: ClientCapabilities | undefined): ClientSu
     configurationRegistration: capabilities?.workspace?.didChangeConfiguration?.dynamicRegistration === true,
     workspaceFolders: capabilities?.workspace?.workspaceFolders === true,
     relatedInformation: capabilities?.textDocument?.publishDiagnostics?.relatedInformation === true,
+    definitionLinks: capabilities?.textDocument?.definition?.linkSupport === true,
+    prepareRename: capabilities?.textDocument?.rename?.prepareSupport === true,
+    inlayHintRefresh: capabilities?.workspace?.inlayHint?.refreshSupport === true,
+    codeLensRefresh: capabilities?.workspace?.codeLens?.refreshSupport === true,
   };
 }
 
@@ -134,8 +153,22 @@ export class PortchainServer {
     this.documents.onDidChangeContent((event) => void this.guard('document change', () => this.documentChanged(event.document)));
     this.documents.onDidClose((event) => void this.guard('didClose', () => this.documentClosed(event.document)));
     this.documents.listen(connection);
-    // Request features go here, each answered from features/<name>.ts through `answer`, e.g.
-    //   connection.onHover((params) => this.answer('hover', null, (project) => hover(project, this.uriOf(params.textDocument.uri), params.position, this.where)));
+    // Request features: each answered from features/<name>.ts through `answer`.
+    const uri = (params: { textDocument: { uri: string } }) => this.uriOf(params.textDocument.uri);
+    connection.onHover((params) => this.answer('hover', null, (project) => hover(project, uri(params), params.position)));
+    connection.onDefinition((params) => this.answer('definition', null, (project) => definition(project, uri(params), params.position, { linkSupport: this.support.definitionLinks })));
+    connection.onReferences((params) => this.answer('references', [], (project) => references(project, uri(params), params.position, params.context)));
+    connection.onPrepareRename((params) => this.answer('prepareRename', null, (project) => prepareRename(project, uri(params), params.position)));
+    connection.onRenameRequest((params) => {
+      const outcome = this.answer('rename', null, (project) => rename(project, uri(params), params.position, params.newName));
+      if (outcome && 'error' in outcome) return new ResponseError(LSPErrorCodes.RequestFailed, outcome.error);
+      return outcome?.edit ?? null;
+    });
+    connection.onCodeAction((params) => this.answer('codeAction', [], (project) => codeActions(project, uri(params), params.range, params.context.diagnostics, params.context.only)));
+    connection.languages.inlayHint.on((params) => this.answer('inlayHint', [], (project) => inlayHints(project, uri(params), params.range)));
+    connection.onCodeLens((params) => this.answer('codeLens', [], (project) => codeLenses(project, uri(params))));
+    connection.onDocumentSymbol((params) => this.answer('documentSymbol', [], (project) => documentSymbols(project, uri(params))));
+    connection.onWorkspaceSymbol((params) => this.answer('workspaceSymbol', [], (project) => workspaceSymbols(project, params.query)));
   }
 
   /**
@@ -187,6 +220,15 @@ export class PortchainServer {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: this.support.prepareRename ? { prepareProvider: true } : true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        inlayHintProvider: { resolveProvider: false },
+        codeLensProvider: { resolveProvider: false },
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
       },
       serverInfo: { name: 'portchain', version: PORTCHAIN_VERSION },
     };
@@ -422,9 +464,14 @@ export class PortchainServer {
       this.sendStatus();
       return;
     }
+    let changed = false;
     for (const update of this.tracker.changes(this.current(), this.support)) {
+      changed = true;
       void this.connection.sendDiagnostics(update).catch((error) => this.log(`publishing diagnostics of ${update.uri}`, error));
     }
+    // Hints and lenses of one file show links into others: when any link changed, they are stale.
+    if (changed && this.support.inlayHintRefresh) void this.connection.languages.inlayHint.refresh().catch((error) => this.log('refreshing inlay hints', error));
+    if (changed && this.support.codeLensRefresh) void this.connection.sendRequest('workspace/codeLens/refresh').catch((error) => this.log('refreshing code lenses', error));
     this.sendStatus();
   }
 
