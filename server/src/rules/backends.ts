@@ -8,7 +8,7 @@ import type { Backend, PortValue, Resource, ServicePort, Span } from '../model/t
 import { describe, type FixHint, type RelatedInformation, type RuleContext, type RuleFamily } from './types';
 
 export const backendRules: RuleFamily = (context) => {
-  for (const resource of context.graph.resources()) {
+  for (const resource of context.subjects()) {
     const backends = resource.ingress?.backends ?? resource.route?.backends;
     if (!backends) continue;
     for (const backend of backends) {

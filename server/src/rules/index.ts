@@ -37,6 +37,7 @@ export function runRules(graph: PortGraph, options: RuleOptions = DEFAULT_RULE_O
     graph,
     options,
     where,
+    subjects: () => graph.resources(),
     report(partial) {
       const meta = ruleMeta(partial.rule);
       const setting = options.severities[partial.rule];

@@ -14,7 +14,7 @@ import { describe, type FixHint, type RelatedInformation, type RuleContext, type
 const LISTED_WORKLOADS = 4;
 
 export const networkPolicyRules: RuleFamily = (context) => {
-  for (const policy of context.graph.resources()) {
+  for (const policy of context.subjects()) {
     const spec = policy.networkPolicy;
     // A template may compute the selector or the ports, so templated policies are never judged.
     if (!spec || policy.templated || spec.ingressPorts.length === 0) continue;

@@ -8,7 +8,7 @@ import { containerLabel, describeContainerPort, insertMapEntry, portValueText, p
 import { describe, type FixHint, type RuleContext, type RuleFamily } from './types';
 
 export const portSyntaxRules: RuleFamily = (context) => {
-  for (const resource of context.graph.resources()) {
+  for (const resource of context.subjects()) {
     if (resource.service) checkService(context, resource);
     if (resource.workload) checkWorkload(context, resource);
     if (resource.networkPolicy) checkNetworkPolicy(context, resource);

@@ -7,7 +7,7 @@ import { bindPortSpan, containerLabel, containerPortNumber, describeContainerPor
 import type { FixHint, RuleContext, RuleFamily } from './types';
 
 export const probeRules: RuleFamily = (context) => {
-  for (const workload of context.graph.resources()) {
+  for (const workload of context.subjects()) {
     // A template may add the port or rewrite the probe, so templated workloads are never judged.
     if (!workload.workload || workload.templated) continue;
     for (const container of workload.workload.containers) {

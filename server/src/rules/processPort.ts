@@ -12,7 +12,7 @@ import { bindPortSpan, containerLabel, containerPortNumber, describeContainerPor
 import { describe, type FixHint, type RelatedInformation, type RuleContext, type RuleFamily } from './types';
 
 export const processPortRules: RuleFamily = (context) => {
-  for (const resource of context.graph.resources()) {
+  for (const resource of context.subjects()) {
     // A template may set the env var or the port, so templated resources are never judged.
     if (resource.templated) continue;
     if (resource.workload) {

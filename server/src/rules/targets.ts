@@ -8,7 +8,7 @@ import { insertMapEntry } from './portText';
 import { describe, type FixHint, type RuleContext, type RuleFamily } from './types';
 
 export const targetRules: RuleFamily = (context) => {
-  for (const service of context.graph.resources()) {
+  for (const service of context.subjects()) {
     const spec = service.service;
     if (!spec) continue;
     const selection = serviceSelection(context.graph, service);

@@ -44,6 +44,12 @@ export interface RuleOptions {
 export interface RuleContext {
   graph: PortGraph;
   options: RuleOptions;
+  /**
+   * The resources to check: every resource of the workspace on a full run, only those an edit may
+   * have changed on an incremental one. Families that judge one resource at a time iterate these;
+   * a family that must see everything at once (node ports are cluster-wide) reads `graph.resources()`.
+   */
+  subjects(): Iterable<Resource>;
   /** A short name of a file for messages: its path relative to the workspace. */
   where(uri: string): string;
   /** Reports a finding; severity comes from the rule's default and the settings. */
