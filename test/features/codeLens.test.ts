@@ -84,7 +84,7 @@ ${ingress}
 ${deployment('web', '[{containerPort: 8080}]')}
 ${deployment('canary', '[{containerPort: 8080}]')}
 `, 'service.yaml', `
-      service.yaml:2: Ingress shop, NodePort :30080 → :80 → web:8080 ✓, canary:8080 ✓ | NodePort → :81 → web:8080 ✓, canary:8080 ✓ | NodePort → :82 → web:8080 ✓, canary:8080 ✓ | +1 more port
+      service.yaml:2: Ingress shop, NodePort :30080 → :80 → canary:8080 ✓, web:8080 ✓ | NodePort → :81 → canary:8080 ✓, web:8080 ✓ | NodePort → :82 → canary:8080 ✓, web:8080 ✓ | +1 more port
       service.yaml:2: [Copy port-forward command] portchain.copyPortForward("kubectl port-forward -n shop svc/web 8080:80 8081:81 8082:82 8083:83")
     `);
   });

@@ -246,7 +246,7 @@ describe('hover: fan-out', () => {
   test('on a Service name: every port, every selected workload, the entries once per port', () => {
     checkHover(fanOut({ name: 'w$0eb' }), `
       hovered: web
-      **Service web** (NodePort) selects Deployment web, Deployment web-canary
+      **Service web** (NodePort) selects Deployment web-canary, Deployment web
 
       8 chains · ✗ 1 broken link
 
@@ -255,20 +255,20 @@ describe('hover: fan-out', () => {
       - ✓ **NodePort** node port 30080 · [service.yaml:8]
       - ✓ → **Service web** port 80 (http) · [service.yaml:8]
       - ✓ → **targetPort** http · [service.yaml:8]
-        - ✓ → **Deployment web / container web** containerPort 8080 (http) · [web.yaml:10]
-          - ✓ → **process** binds 8080 (as declared; no PORT or flag says otherwise)
         - ✓ → **Deployment web-canary / container web** containerPort 8081 (http) · [canary.yaml:10]
           - ✓ → **process** binds 8081 (as declared; no PORT or flag says otherwise)
+        - ✓ → **Deployment web / container web** containerPort 8080 (http) · [web.yaml:10]
+          - ✓ → **process** binds 8080 (as declared; no PORT or flag says otherwise)
 
       ---
 
       - ✓ **NodePort** node port allocated by the cluster · [service.yaml:5]
       - ✓ → **Service web** port 9102 (metrics) · [service.yaml:9]
       - ✓ → **targetPort** 9102 · [service.yaml:9]
-        - ✓ → **Deployment web / container web** containerPort 9102 (metrics) · [web.yaml:10]
-          - ✓ → **process** binds 9102 (as declared; no PORT or flag says otherwise)
         - ✗ → **Deployment web-canary / container web** containerPorts 8081 (http) · [canary.yaml:9]
           - _No container listens on 9102: its containerPorts are 8081 (http). Set targetPort to one of them, or change the containerPort._
+        - ✓ → **Deployment web / container web** containerPort 9102 (metrics) · [web.yaml:10]
+          - ✓ → **process** binds 9102 (as declared; no PORT or flag says otherwise)
 
       $ kubectl port-forward svc/web 8080:80 9102:9102
     `);
@@ -318,10 +318,10 @@ spec:
       - ✓ **NodePort** node port 30080 · [service.yaml:8]
       - ✓ → **Service web** port 80 (http) · [service.yaml:8]
       - ✓ → **targetPort** http · [service.yaml:8]
-        - ✓ → **Deployment web / container web** containerPort 8080 (http) · [web.yaml:10]
-          - ✓ → **process** binds 8080 (as declared; no PORT or flag says otherwise)
         - ✓ → **Deployment web-canary / container web** containerPort 8081 (http) · [canary.yaml:10]
           - ✓ → **process** binds 8081 (as declared; no PORT or flag says otherwise)
+        - ✓ → **Deployment web / container web** containerPort 8080 (http) · [web.yaml:10]
+          - ✓ → **process** binds 8080 (as declared; no PORT or flag says otherwise)
 
       $ kubectl port-forward svc/web 8080:80
     `);
@@ -821,11 +821,11 @@ spec:
 
       1 of 3 selected workloads expose it
 
-      - ✓ **Deployment web** containerPort 8080 (http) · [web.yaml:10]
       - ✗ **Deployment admin** containerPorts 9000 · [admin.yaml:3]
         - _No container of Deployment admin listens on 8080: its containerPorts are 9000._
       - ? **Deployment worker** containerPorts none · [sidecar.yaml:3]
         - _Its containers declare no ports, so only the running process can tell._
+      - ✓ **Deployment web** containerPort 8080 (http) · [web.yaml:10]
     `);
   });
   test('a NetworkPolicy egress port', () => {

@@ -92,8 +92,8 @@ spec:
 ${deployment('web', '[{name: http, containerPort: 8080}, {name: metrics, containerPort: 9102}]')}
 ${deployment('canary', '[{name: http, containerPort: 8081}]')}
 `, 'service.yaml', `
-      service.yaml:7: - {name: http, port: 80, targetPort: http⟨→ web:8080 ✓, canary:8081 ✓⟩}
-      service.yaml:8: - {name: metrics, port: 9102, targetPort: 9102⟨→ web:9102 ✓, canary:9102 ✗⟩}
+      service.yaml:7: - {name: http, port: 80, targetPort: http⟨→ canary:8081 ✓, web:8080 ✓⟩}
+      service.yaml:8: - {name: metrics, port: 9102, targetPort: 9102⟨→ canary:9102 ✗, web:9102 ✓⟩}
     `);
   });
   test('a selector that matches nothing, and pods outside the workspace', () => {
@@ -231,15 +231,15 @@ spec:
 ${deployment('web', '[{name: http, containerPort: 8080}, {name: metrics, containerPort: 9102}]')}
 ${deployment('canary', '[{name: http, containerPort: 8081}]')}
 `, 'service.yaml', `
-      service.yaml:7: - {name: http, port: 80, targetPort: http⟨→ web:8080 ✓, canary:8081 ✓⟩}
-      service.yaml:8: - {name: metrics, port: 9102, targetPort: 9102⟨→ web:9102 ✓, canary:9102 ✗⟩}
+      service.yaml:7: - {name: http, port: 80, targetPort: http⟨→ canary:8081 ✓, web:8080 ✓⟩}
+      service.yaml:8: - {name: metrics, port: 9102, targetPort: 9102⟨→ canary:9102 ✗, web:9102 ✓⟩}
     `);
     assert.equal(
       metrics.tooltip,
       [
-        'Service web port 9102 (metrics) → targetPort 9102 → Deployment web / container app containerPort 9102 (metrics) → process binds 9102 (as declared; no PORT or flag says otherwise) ✓',
         'Service web port 9102 (metrics) → targetPort 9102 → Deployment canary / container app containerPorts 8081 (http) ✗',
         '  No container listens on 9102: its containerPorts are 8081 (http). Set targetPort to one of them, or change the containerPort.',
+        'Service web port 9102 (metrics) → targetPort 9102 → Deployment web / container app containerPort 9102 (metrics) → process binds 9102 (as declared; no PORT or flag says otherwise) ✓',
       ].join('\n'),
     );
   });

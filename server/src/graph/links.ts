@@ -48,14 +48,28 @@ export interface Selection {
 /** The workloads whose pod templates a selector selects in the namespaces of `from`. */
 export function selectWorkloads(graph: PortGraph, from: Resource, selector: LabelSelector): Selection {
   const key = namespaceKey(from);
-  const candidates = graph.workloadsIn(key);
+  const candidates = selectorCandidates(graph, key, selector);
   const workloads = nearestDirectory(
     candidates.filter((workload) => selectorMatches(selector, workload.workload!.podLabels)),
     from.uri,
   );
   if (workloads.length > 0) return { state: 'ok', workloads };
-  const unknown = selector.incomplete || from.templated || candidates.length === 0 || graph.hasTemplatedWorkloadsIn(key) || graph.mayHaveUnseenPodsIn(key);
+  const unknown = selector.incomplete || from.templated || !graph.hasWorkloadsIn(key) || graph.hasTemplatedWorkloadsIn(key) || graph.mayHaveUnseenPodsIn(key);
   return { state: unknown ? 'unknown' : 'broken', workloads };
+}
+
+/**
+ * The workloads a selector may match: those carrying its rarest matchLabels pair, or every
+ * workload of the namespace where it has none. A selector reads only the labels it names.
+ */
+function selectorCandidates(graph: PortGraph, key: string, selector: LabelSelector): Resource[] {
+  let best: Resource[] | undefined;
+  for (const [label, value] of selector.matchLabels) {
+    const labelled = graph.workloadsLabelled(key, label, value);
+    if (!best || labelled.length < best.length) best = labelled;
+    if (best.length === 0) break;
+  }
+  return best ?? graph.workloadsIn(key);
 }
 
 /** The workloads a Service selects; unknown for Services without a selector or of type ExternalName. */

@@ -24,37 +24,89 @@ export function namespaceLabel(key: string): string {
   return key === '' ? 'the default namespace' : `namespace ${key}`;
 }
 
-interface NamespaceIndex {
-  services: Map<string, Resource[]>;
-  configMaps: Map<string, Resource[]>;
-  secrets: Map<string, Resource[]>;
-  workloads: Resource[];
-  hasTemplatedWorkloads: boolean;
-  /** Custom resources that an operator may turn into pods (a Prometheus, a RayCluster). */
-  hasPodCreatingCustomResources: boolean;
-  /** Services whose name is a template action: any backend name might be one of them. */
-  hasUnnamedServices: boolean;
+/** Resources grouped by name, each group kept in resource-id order so lookups never depend on the order files arrived in. */
+class NameIndex {
+  private readonly byName = new Map<string, Resource[]>();
+
+  get(name: string): Resource[] | undefined {
+    return this.byName.get(name);
+  }
+
+  add(name: string, resource: Resource): void {
+    const list = this.byName.get(name);
+    if (!list) {
+      this.byName.set(name, [resource]);
+      return;
+    }
+    let at = list.length;
+    while (at > 0 && list[at - 1].id > resource.id) at--;
+    list.splice(at, 0, resource);
+  }
+
+  remove(name: string, resource: Resource): void {
+    const list = this.byName.get(name);
+    if (!list) return;
+    const at = list.indexOf(resource);
+    if (at >= 0) list.splice(at, 1);
+    if (list.length === 0) this.byName.delete(name);
+  }
+
+  *values(): IterableIterator<Resource> {
+    for (const list of this.byName.values()) yield* list;
+  }
 }
+
+class NamespaceIndex {
+  readonly services = new NameIndex();
+  readonly configMaps = new NameIndex();
+  readonly secrets = new NameIndex();
+  readonly workloads = new Set<Resource>();
+  /** Workloads by each `key=value` of their pod labels, for selectors. */
+  readonly workloadsByLabel = new Map<string, Set<Resource>>();
+  templatedWorkloads = 0;
+  /** Custom resources that an operator may turn into pods (a Prometheus, a RayCluster). */
+  podCreatingCustomResources = 0;
+  /** Services whose name is a template action: any backend name might be one of them. */
+  unnamedServices = 0;
+  serviceCount = 0;
+}
+
+/**
+ * Receives the keys of what a lookup read, so an incremental rule run knows which results an
+ * edit can change. Keys name facts, not objects: `svc:<ns>:<name>`, `label:<ns>:<k>=<v>`, …
+ */
+export type DependencyRecorder = (key: string) => void;
 
 export class PortGraph {
   private readonly filesByUri = new Map<string, ParsedFile>();
-  private index: Map<string, NamespaceIndex> | undefined;
-  private servicesByName: Map<string, Resource[]> | undefined;
+  private readonly namespaces = new Map<string, NamespaceIndex>();
+  private readonly servicesByName = new NameIndex();
   private generation = 0;
+  private resourceTotal = 0;
+  /** Set by the rule engine while it checks one resource; every lookup reports what it read. */
+  recorder: DependencyRecorder | undefined;
 
-  /** Adds or replaces a file's facts. */
+  /** Adds or replaces a file's facts; the indexes change by that file only. */
   setFile(file: ParsedFile): void {
+    const previous = this.filesByUri.get(file.uri);
+    if (previous) this.unindex(previous);
     this.filesByUri.set(file.uri, file);
-    this.invalidate();
+    this.indexFile(file);
+    this.generation++;
   }
 
   deleteFile(uri: string): boolean {
-    const existed = this.filesByUri.delete(uri);
-    if (existed) this.invalidate();
-    return existed;
+    const previous = this.filesByUri.get(uri);
+    if (!previous) return false;
+    this.unindex(previous);
+    this.filesByUri.delete(uri);
+    this.generation++;
+    return true;
   }
 
+  /** A file's facts. Reading another file (its text, its directives) makes a result depend on it. */
   file(uri: string): ParsedFile | undefined {
+    this.recorder?.(`file:${uri}`);
     return this.filesByUri.get(uri);
   }
 
@@ -76,52 +128,62 @@ export class PortGraph {
   }
 
   get resourceCount(): number {
-    let count = 0;
-    for (const file of this.filesByUri.values()) count += file.resources.length;
-    return count;
+    return this.resourceTotal;
   }
 
   /** Services of that name that a resource in namespace `key` can reach, nearest directory first. */
   servicesNamed(key: string, name: string, fromUri: string): Resource[] {
-    return nearest(this.collect(key, (ns) => ns.services.get(name)), fromUri);
+    return nearest(this.collect(key, 'svc', name, (ns) => ns.services.get(name)), fromUri);
   }
 
   /** Services of that name in any namespace (for "it exists, but in another namespace"). */
   servicesNamedAnywhere(name: string): Resource[] {
-    this.ensureIndex();
-    return this.servicesByName!.get(name) ?? [];
+    this.recorder?.(`svcname:${name}`);
+    return this.servicesByName.get(name) ?? [];
   }
 
   /** Every Service a resource in namespace `key` can reach. */
   servicesIn(key: string): Resource[] {
-    return this.collect(key, (ns) => [...ns.services.values()].flat());
+    return this.collect(key, 'svcs', '', (ns) => [...ns.services.values()]);
   }
 
   /** Whether the workspace holds a Service whose name it cannot read in these namespaces. */
   hasUnnamedServicesIn(key: string): boolean {
-    this.ensureIndex();
-    return linkedNamespaces(key).some((ns) => this.index!.get(ns)?.hasUnnamedServices === true);
+    return this.some(key, 'svcs', (ns) => ns.unnamedServices > 0);
   }
 
+  /** Every workload in the namespaces of `key`. Prefer `workloadsLabelled` where a selector is known. */
   workloadsIn(key: string): Resource[] {
-    return this.collect(key, (ns) => ns.workloads);
+    return this.collect(key, 'wls', '', (ns) => [...ns.workloads]);
+  }
+
+  /** Whether the namespaces of `key` hold any workload at all. */
+  hasWorkloadsIn(key: string): boolean {
+    return this.some(key, 'wlany', (ns) => ns.workloads.size > 0);
+  }
+
+  /** Workloads whose pod labels include `label=value`, in resource-id order. */
+  workloadsLabelled(key: string, label: string, value: string): Resource[] {
+    const out = this.collect(key, 'label', `${label}=${value}`, (ns) => {
+      const set = ns.workloadsByLabel.get(`${label}=${value}`);
+      return set ? [...set] : undefined;
+    });
+    return out.length > 1 ? out.sort(byId) : out;
   }
 
   hasTemplatedWorkloadsIn(key: string): boolean {
-    this.ensureIndex();
-    return linkedNamespaces(key).some((ns) => this.index!.get(ns)?.hasTemplatedWorkloads === true);
+    return this.some(key, 'nsflags', (ns) => ns.templatedWorkloads > 0);
   }
 
   /** Whether pods in these namespaces may come from something the workspace does not spell out: an operator's custom resource. */
   mayHaveUnseenPodsIn(key: string): boolean {
-    this.ensureIndex();
-    return linkedNamespaces(key).some((ns) => this.index!.get(ns)?.hasPodCreatingCustomResources === true);
+    return this.some(key, 'nsflags', (ns) => ns.podCreatingCustomResources > 0);
   }
 
   /** ConfigMaps or Secrets of that name, nearest directory first. */
   configsNamed(source: 'configMap' | 'secret', key: string, name: string, fromUri: string): Resource[] {
     return nearest(
-      this.collect(key, (ns) => (source === 'configMap' ? ns.configMaps : ns.secrets).get(name)),
+      this.collect(key, `cfg:${source}`, name, (ns) => (source === 'configMap' ? ns.configMaps : ns.secrets).get(name)),
       fromUri,
     );
   }
@@ -136,56 +198,106 @@ export class PortGraph {
     return resources.length > 0 ? { resource: resources[0], entry: undefined } : undefined;
   }
 
-  private collect(key: string, pick: (ns: NamespaceIndex) => Resource[] | undefined): Resource[] {
-    this.ensureIndex();
+  /** The dependency keys a resource provides: what lookups that may see it record. */
+  static providedKeys(resource: Resource, out: Set<string>): void {
+    const ns = namespaceKey(resource);
+    if (resource.workload) {
+      out.add(`wls:${ns}`);
+      out.add(`wlany:${ns}`);
+      for (const [label, value] of resource.workload.podLabels) out.add(`label:${ns}:${label}=${value}`);
+      if (resource.templated) out.add(`nsflags:${ns}`);
+    } else if (resource.service) {
+      out.add(`svcs:${ns}`);
+      if (resource.name) {
+        out.add(`svc:${ns}:${resource.name.value}`);
+        out.add(`svcname:${resource.name.value}`);
+      }
+    } else if (resource.config && resource.name) {
+      out.add(`cfg:${resource.config.source}:${ns}:${resource.name.value}`);
+    } else if (mayCreatePods(resource)) {
+      out.add(`nsflags:${ns}`);
+    }
+  }
+
+  private collect(key: string, kind: string, detail: string, pick: (ns: NamespaceIndex) => Resource[] | undefined): Resource[] {
     const out: Resource[] = [];
     for (const ns of linkedNamespaces(key)) {
-      const index = this.index!.get(ns);
+      this.recorder?.(detail ? `${kind}:${ns}:${detail}` : `${kind}:${ns}`);
+      const index = this.namespaces.get(ns);
       const found = index && pick(index);
       if (found) out.push(...found);
     }
     return out;
   }
 
-  private invalidate(): void {
-    this.index = undefined;
-    this.servicesByName = undefined;
-    this.generation++;
+  private some(key: string, kind: string, test: (ns: NamespaceIndex) => boolean): boolean {
+    let result = false;
+    for (const ns of linkedNamespaces(key)) {
+      this.recorder?.(`${kind}:${ns}`);
+      const index = this.namespaces.get(ns);
+      if (index && test(index)) result = true;
+    }
+    return result;
   }
 
-  private ensureIndex(): void {
-    if (this.index) return;
-    const index = new Map<string, NamespaceIndex>();
-    const byName = new Map<string, Resource[]>();
-    const nsIndex = (key: string): NamespaceIndex => {
-      let ns = index.get(key);
-      if (!ns) {
-        ns = { services: new Map(), configMaps: new Map(), secrets: new Map(), workloads: [], hasTemplatedWorkloads: false, hasPodCreatingCustomResources: false, hasUnnamedServices: false };
-        index.set(key, ns);
-      }
-      return ns;
-    };
-    for (const resource of this.resources()) {
-      const ns = nsIndex(namespaceKey(resource));
-      if (resource.workload) {
-        ns.workloads.push(resource);
-        if (resource.templated) ns.hasTemplatedWorkloads = true;
-      } else if (resource.service) {
-        if (!resource.name) {
-          ns.hasUnnamedServices = true;
-          continue;
-        }
-        push(ns.services, resource.name.value, resource);
-        push(byName, resource.name.value, resource);
-      } else if (mayCreatePods(resource)) {
-        ns.hasPodCreatingCustomResources = true;
-      } else if (resource.config && resource.name) {
-        push(resource.config.source === 'configMap' ? ns.configMaps : ns.secrets, resource.name.value, resource);
-      }
-    }
-    this.index = index;
-    this.servicesByName = byName;
+  private namespaceIndex(key: string): NamespaceIndex {
+    let ns = this.namespaces.get(key);
+    if (!ns) this.namespaces.set(key, (ns = new NamespaceIndex()));
+    return ns;
   }
+
+  private indexFile(file: ParsedFile): void {
+    for (const resource of file.resources) this.indexResource(resource, true);
+  }
+
+  private unindex(file: ParsedFile): void {
+    for (const resource of file.resources) this.indexResource(resource, false);
+  }
+
+  private indexResource(resource: Resource, add: boolean): void {
+    const ns = this.namespaceIndex(namespaceKey(resource));
+    const step = add ? 1 : -1;
+    this.resourceTotal += step;
+    if (resource.workload) {
+      if (add) ns.workloads.add(resource);
+      else ns.workloads.delete(resource);
+      for (const [label, value] of resource.workload.podLabels) {
+        const key = `${label}=${value}`;
+        let set = ns.workloadsByLabel.get(key);
+        if (add) {
+          if (!set) ns.workloadsByLabel.set(key, (set = new Set()));
+          set.add(resource);
+        } else if (set) {
+          set.delete(resource);
+          if (set.size === 0) ns.workloadsByLabel.delete(key);
+        }
+      }
+      if (resource.templated) ns.templatedWorkloads += step;
+    } else if (resource.service) {
+      ns.serviceCount += step;
+      if (!resource.name) {
+        ns.unnamedServices += step;
+        return;
+      }
+      if (add) {
+        ns.services.add(resource.name.value, resource);
+        this.servicesByName.add(resource.name.value, resource);
+      } else {
+        ns.services.remove(resource.name.value, resource);
+        this.servicesByName.remove(resource.name.value, resource);
+      }
+    } else if (resource.config && resource.name) {
+      const index = resource.config.source === 'configMap' ? ns.configMaps : ns.secrets;
+      if (add) index.add(resource.name.value, resource);
+      else index.remove(resource.name.value, resource);
+    } else if (mayCreatePods(resource)) {
+      ns.podCreatingCustomResources += step;
+    }
+  }
+}
+
+function byId(a: Resource, b: Resource): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /** API groups of Kubernetes itself and of add-ons whose kinds never create pods. */
