@@ -746,8 +746,8 @@ spec:
       rule: 'target-port-mismatch',
       before: source('$08081', '8000'),
       action: 'Fix all target-port-mismatch in this file (2)',
-      after: filesOf(source('8000', '8080'), 'services.yaml'),
-      left: ['Service web sends port 80 to targetPort 8000, but no container of Deployment web ', 'Service web-internal sends port 8000 to targetPort 8080, but no container of Deployment web-canary'],
+      after: filesOf(source('8080', '8080'), 'services.yaml'),
+      left: ['Service web sends port 80 to targetPort 8080, but no container of Deployment web-canary', 'Service web-internal sends port 8000 to targetPort 8080, but no container of Deployment web-canary'],
     });
   });
 });

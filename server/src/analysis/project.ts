@@ -1,17 +1,24 @@
 // A workspace's analysis: files in, findings out. The language server and the CLI share it, so
-// the editor and CI report the same findings.
+// the editor and CI report the same findings. Edits are cheap: a file is parsed once per version,
+// the graph's indexes change by that file, and the rule engine re-checks only what the edit may
+// have changed (rules/engine.ts).
 
 import { PortGraph } from '../graph/portGraph';
 import { parseFile } from '../model/parse';
-import type { FileNote, ParsedFile } from '../model/types';
-import { runRules } from '../rules';
+import type { FileNote, ParsedFile, Resource } from '../model/types';
+import { createRuleEngine } from '../rules';
+import type { RuleEngine } from '../rules/engine';
 import type { Finding } from '../rules/types';
 import { DEFAULT_SETTINGS, ruleOptionsOf, type Settings } from './settings';
 
 export class Project {
   readonly graph = new PortGraph();
   private settingsValue: Settings = DEFAULT_SETTINGS;
-  private cached: { version: number; byUri: Map<string, Finding[]> } | undefined;
+  private engine: RuleEngine | undefined;
+  /** Files changed since the engine last looked, with their resources as the engine last saw them. */
+  private readonly pending = new Map<string, readonly Resource[]>();
+  /** Files whose findings or notes may have changed since `takeChangedUris` was last called; undefined: all of them. */
+  private changedUris: Set<string> | undefined = new Set();
 
   /** `where` names a file for messages: its path relative to the workspace. */
   constructor(readonly where: (uri: string) => string = (uri) => uri) {}
@@ -22,31 +29,42 @@ export class Project {
 
   set settings(settings: Settings) {
     this.settingsValue = settings;
-    this.cached = undefined;
+    // Severities and options change every finding: the next read runs every rule again.
+    this.engine = undefined;
+    this.pending.clear();
   }
 
   /** Parses and indexes a file version; returns what the model read. */
   setText(uri: string, text: string, version = 0): ParsedFile {
+    const previous = this.graph.file(uri);
+    if (previous && previous.text === text && previous.version === version) return previous;
     const file = parseFile(uri, text, version);
+    this.noteChange(uri, previous);
     this.graph.setFile(file);
     return file;
   }
 
   remove(uri: string): boolean {
+    const previous = this.graph.file(uri);
+    if (!previous) return false;
+    this.noteChange(uri, previous);
     return this.graph.deleteFile(uri);
   }
 
   /** Findings of the whole workspace by file URI (files without findings are absent). */
-  findingsByUri(): Map<string, Finding[]> {
-    if (this.cached && this.cached.version === this.graph.version) return this.cached.byUri;
-    const byUri = new Map<string, Finding[]>();
-    for (const finding of runRules(this.graph, ruleOptionsOf(this.settingsValue), this.where)) {
-      const list = byUri.get(finding.uri);
-      if (list) list.push(finding);
-      else byUri.set(finding.uri, [finding]);
+  findingsByUri(): ReadonlyMap<string, Finding[]> {
+    if (!this.engine) {
+      this.engine = createRuleEngine(this.graph, ruleOptionsOf(this.settingsValue), this.where);
+      this.engine.runAll();
+      this.pending.clear();
+      this.changedUris = undefined;
+    } else if (this.pending.size > 0) {
+      const changes = [...this.pending].map(([uri, before]) => ({ uri, before }));
+      this.pending.clear();
+      const dirty = this.engine.update(changes);
+      if (this.changedUris) for (const uri of dirty) this.changedUris.add(uri);
     }
-    this.cached = { version: this.graph.version, byUri };
-    return byUri;
+    return this.engine.findingsByUri;
   }
 
   findings(uri: string): Finding[] {
@@ -55,5 +73,21 @@ export class Project {
 
   notes(uri: string): FileNote[] {
     return this.graph.file(uri)?.notes ?? [];
+  }
+
+  /**
+   * The files whose findings or notes may have changed since the last call (bringing the findings
+   * up to date first); undefined where any file may have (the first run, a settings change).
+   */
+  takeChangedUris(): Set<string> | undefined {
+    this.findingsByUri();
+    const changed = this.changedUris;
+    this.changedUris = new Set();
+    return changed;
+  }
+
+  private noteChange(uri: string, previous: ParsedFile | undefined): void {
+    if (!this.pending.has(uri)) this.pending.set(uri, previous?.resources ?? []);
+    this.changedUris?.add(uri);
   }
 }

@@ -89,10 +89,17 @@ export class DiagnosticsTracker {
 
   /** The files whose diagnostics differ from what was last published, with their new diagnostics. */
   changes(project: Project, support: DiagnosticClientSupport): DiagnosticsUpdate[] {
-    const uris = new Set<string>(this.published.keys());
-    for (const uri of project.findingsByUri().keys()) uris.add(uri);
-    for (const file of project.graph.files()) {
-      if (file.notes.some((note) => PUBLISHED_NOTES.has(note.kind))) uris.add(file.uri);
+    // Only files whose findings or notes may have changed are compared; all of them after a full run.
+    const changed = project.takeChangedUris();
+    const uris = new Set<string>();
+    if (changed) {
+      for (const uri of changed) uris.add(uri);
+    } else {
+      for (const uri of this.published.keys()) uris.add(uri);
+      for (const uri of project.findingsByUri().keys()) uris.add(uri);
+      for (const file of project.graph.files()) {
+        if (file.notes.some((note) => PUBLISHED_NOTES.has(note.kind))) uris.add(file.uri);
+      }
     }
     const updates: DiagnosticsUpdate[] = [];
     for (const uri of uris) {

@@ -1,0 +1,250 @@
+// The incremental rule engine: findings are kept per checked resource (the subject), with the
+// facts each check read. An edit re-checks the resources of the edited files and the subjects
+// that read a fact those files provide or provided; everything else keeps its findings. Cost
+// follows the edit, not the workspace.
+//
+// **Architecture invariant:** an incremental run gives exactly the findings of a full run on the
+// same files (test/property/incremental.test.ts checks it on random edit sequences).
+
+import { PortGraph } from '../graph/portGraph';
+import { isDisabled, positionAt } from '../model/text';
+import type { Resource } from '../model/types';
+import { ruleMeta, type Severity } from './ruleIds';
+import type { Finding, RuleContext, RuleFamily, RuleOptions } from './types';
+
+interface SubjectEntry {
+  findings: Finding[];
+  deps: Set<string>;
+}
+
+/** A file's resources before an edit, for working out what the edit may have changed. */
+export interface FileChange {
+  uri: string;
+  before: readonly Resource[];
+}
+
+export class RuleEngine {
+  private readonly subjects = new Map<string, SubjectEntry>();
+  /** Fact key → the subjects whose check read it. */
+  private readonly dependents = new Map<string, Set<string>>();
+  /** URI → the subjects with findings in that file. */
+  private readonly subjectsByUri = new Map<string, Set<string>>();
+  private globalByUri = new Map<string, Finding[]>();
+  private readonly byUri = new Map<string, Finding[]>();
+
+  constructor(
+    private readonly graph: PortGraph,
+    private readonly options: RuleOptions,
+    private readonly where: (uri: string) => string,
+    /** Families that check one resource at a time through `context.subjects()`. */
+    private readonly subjectFamilies: readonly RuleFamily[],
+    /** Families that must see the whole workspace at once (node ports are cluster-wide). */
+    private readonly globalFamilies: readonly RuleFamily[],
+  ) {}
+
+  /** Findings by file URI (files without findings are absent). */
+  get findingsByUri(): ReadonlyMap<string, Finding[]> {
+    return this.byUri;
+  }
+
+  /** Checks every resource; returns every URI whose findings may have changed. */
+  runAll(): Set<string> {
+    const dirtyUris = new Set<string>([...this.byUri.keys()]);
+    for (const id of [...this.subjects.keys()]) this.drop(id, dirtyUris);
+    this.check([...this.graph.resources()], true, dirtyUris);
+    this.assemble(dirtyUris);
+    return dirtyUris;
+  }
+
+  /** Re-checks what some file changes may have changed; returns the URIs whose findings may differ. */
+  update(changes: readonly FileChange[]): Set<string> {
+    const dirtyUris = new Set<string>();
+    const facts = new Set<string>();
+    const toCheck = new Map<string, Resource>();
+    let servicesChanged = false;
+    for (const change of changes) {
+      facts.add(`file:${change.uri}`);
+      for (const resource of change.before) {
+        PortGraph.providedKeys(resource, facts);
+        if (resource.service) servicesChanged = true;
+        this.drop(resource.id, dirtyUris);
+      }
+      for (const resource of this.graph.file(change.uri)?.resources ?? []) {
+        PortGraph.providedKeys(resource, facts);
+        if (resource.service) servicesChanged = true;
+        toCheck.set(resource.id, resource);
+      }
+    }
+    for (const fact of facts) {
+      for (const id of this.dependents.get(fact) ?? []) {
+        if (toCheck.has(id)) continue;
+        const resource = this.resourceById(id);
+        if (resource) toCheck.set(id, resource);
+        else this.drop(id, dirtyUris);
+      }
+    }
+    this.check([...toCheck.values()], servicesChanged, dirtyUris);
+    this.assemble(dirtyUris);
+    return dirtyUris;
+  }
+
+  private check(subjects: Resource[], includeGlobal: boolean, dirtyUris: Set<string>): void {
+    const graph = this.graph;
+    const options = this.options;
+    const entries = new Map<string, SubjectEntry>();
+    let current: SubjectEntry | undefined;
+    /** Where reports outside any subject go: the global families' findings, while they run. */
+    let globalFindings: Finding[] | undefined;
+    let inGlobal = false;
+    const seen = new Set<string>();
+    const context: RuleContext = {
+      graph,
+      options,
+      where: this.where,
+      *subjects() {
+        try {
+          for (const subject of subjects) {
+            current = entries.get(subject.id);
+            if (!current) entries.set(subject.id, (current = { findings: [], deps: new Set() }));
+            const deps = current.deps;
+            graph.recorder = (key) => deps.add(key);
+            yield subject;
+          }
+        } finally {
+          current = undefined;
+          graph.recorder = undefined;
+        }
+      },
+      report(partial) {
+        const meta = ruleMeta(partial.rule);
+        const setting = options.severities[partial.rule];
+        if (!meta || setting === 'off') return;
+        const file = graph.file(partial.uri);
+        if (file && isDisabled(file.disabled, partial.rule, positionAt(file.lineStarts, partial.span.start).line)) return;
+        const finding: Finding = { related: [], fixes: [], ...partial, severity: (setting ?? meta.severity) as Severity };
+        if (current) current.findings.push(finding);
+        else if (inGlobal && globalFindings) {
+          const key = findingKey(finding);
+          if (seen.has(key)) return;
+          seen.add(key);
+          globalFindings.push(finding);
+        } else {
+          // A per-resource family reported outside its subjects: the finding has no owner to update it.
+          console.error(`portchain: ${partial.rule} reported outside context.subjects(); the finding is dropped`);
+        }
+      },
+    };
+    const run = (family: RuleFamily) => {
+      try {
+        family(context);
+      } catch (error) {
+        // A rule bug must not take the other rules' findings with it; it is a bug to fix, so say so.
+        console.error(`portchain: a rule failed: ${(error as Error)?.stack ?? String(error)}`);
+      } finally {
+        current = undefined;
+        graph.recorder = undefined;
+      }
+    };
+    for (const family of this.subjectFamilies) run(family);
+    if (includeGlobal) {
+      globalFindings = [];
+      inGlobal = true;
+      for (const family of this.globalFamilies) run(family);
+      inGlobal = false;
+    }
+    for (const [id, entry] of entries) this.store(id, entry, dirtyUris);
+    if (globalFindings) {
+      for (const uri of this.globalByUri.keys()) dirtyUris.add(uri);
+      this.globalByUri = groupByUri(globalFindings);
+      for (const uri of this.globalByUri.keys()) dirtyUris.add(uri);
+    }
+  }
+
+  private store(id: string, entry: SubjectEntry, dirtyUris: Set<string>): void {
+    this.drop(id, dirtyUris);
+    if (entry.findings.length === 0 && entry.deps.size === 0) return;
+    this.subjects.set(id, entry);
+    for (const dep of entry.deps) {
+      let set = this.dependents.get(dep);
+      if (!set) this.dependents.set(dep, (set = new Set()));
+      set.add(id);
+    }
+    for (const finding of entry.findings) {
+      let set = this.subjectsByUri.get(finding.uri);
+      if (!set) this.subjectsByUri.set(finding.uri, (set = new Set()));
+      set.add(id);
+      dirtyUris.add(finding.uri);
+    }
+  }
+
+  private drop(id: string, dirtyUris: Set<string>): void {
+    const entry = this.subjects.get(id);
+    if (!entry) return;
+    this.subjects.delete(id);
+    for (const dep of entry.deps) {
+      const set = this.dependents.get(dep);
+      set?.delete(id);
+      if (set?.size === 0) this.dependents.delete(dep);
+    }
+    for (const finding of entry.findings) {
+      const set = this.subjectsByUri.get(finding.uri);
+      set?.delete(id);
+      if (set?.size === 0) this.subjectsByUri.delete(finding.uri);
+      dirtyUris.add(finding.uri);
+    }
+  }
+
+  /** Rebuilds the finding lists of the given files from the subjects' and the global findings. */
+  private assemble(uris: Set<string>): void {
+    for (const uri of uris) {
+      const findings: Finding[] = [];
+      const seen = new Set<string>();
+      const add = (finding: Finding) => {
+        const key = findingKey(finding);
+        if (seen.has(key)) return;
+        seen.add(key);
+        findings.push(finding);
+      };
+      for (const id of this.subjectsByUri.get(uri) ?? []) {
+        for (const finding of this.subjects.get(id)!.findings) if (finding.uri === uri) add(finding);
+      }
+      for (const finding of this.globalByUri.get(uri) ?? []) add(finding);
+      if (findings.length === 0) this.byUri.delete(uri);
+      else this.byUri.set(uri, findings.sort(compareFindings));
+    }
+  }
+
+  private resourceById(id: string): Resource | undefined {
+    const hash = id.lastIndexOf('#');
+    return this.fileOf(id.slice(0, hash))?.resources.find((resource) => resource.id === id);
+  }
+
+  private fileOf(uri: string) {
+    // Read without recording: the engine itself depends on nothing.
+    const recorder = this.graph.recorder;
+    this.graph.recorder = undefined;
+    const file = this.graph.file(uri);
+    this.graph.recorder = recorder;
+    return file;
+  }
+}
+
+function findingKey(finding: Finding): string {
+  return `${finding.rule}\u0000${finding.uri}\u0000${finding.span.start}\u0000${finding.span.end}\u0000${finding.message}`;
+}
+
+/** File order, then position, rule and message: the same order however the findings were found. */
+export function compareFindings(a: Finding, b: Finding): number {
+  if (a.uri !== b.uri) return a.uri < b.uri ? -1 : 1;
+  return a.span.start - b.span.start || a.span.end - b.span.end || a.rule.localeCompare(b.rule) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}
+
+function groupByUri(findings: Finding[]): Map<string, Finding[]> {
+  const byUri = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    const list = byUri.get(finding.uri);
+    if (list) list.push(finding);
+    else byUri.set(finding.uri, [finding]);
+  }
+  return byUri;
+}
