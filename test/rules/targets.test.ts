@@ -337,7 +337,28 @@ spec:
   template:
     metadata: {labels: {app: dns}}
     spec:
-      containers: [{name: dns, ports: [{containerPort: 53}]}]
+      containers: [{name: dns, ports: [{containerPort: 53, protocol: TCP}]}]
+`);
+  });
+
+  test('a container port without protocol says nothing about it: the API only fills in TCP', () => {
+    check(`
+# --- syslog.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: syslog}
+spec:
+  selector: {app: syslog}
+  ports: [{port: 514, protocol: UDP}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: syslog}
+spec:
+  template:
+    metadata: {labels: {app: syslog}}
+    spec:
+      containers: [{name: syslog, ports: [{containerPort: 514}, {containerPort: 601}]}]
 `);
   });
 

@@ -9,8 +9,8 @@ export const DEFAULT_BIND_PORT_ENV_NAMES = ['PORT', 'SERVER_PORT', 'HTTP_PORT', 
 export interface BindPort {
   /** The port number, or undefined where the value cannot be known (absent ConfigMap, template, `$(VAR)`). */
   port: number | undefined;
-  source: 'env' | 'flag';
-  /** For env: the variable name; for a flag: the flag as written. */
+  source: 'env' | 'flag' | 'config';
+  /** For env: the variable name; for a flag: the flag as written; for config: the file's key. */
   label: string;
   /** Where it is written in the workload's file (the env entry or the argument). */
   span: Span;
@@ -158,4 +158,61 @@ function tokenize(text: string): string[] {
 
 function kindLabel(source: 'configMap' | 'secret'): string {
   return source === 'configMap' ? 'ConfigMap' : 'Secret';
+}
+
+/**
+ * Ports a pod's config files say its process listens on, read from the ConfigMaps and Secrets it
+ * mounts: listen addresses on every interface (`0.0.0.0:5317`, `:9090`, `[::]:8080`), `listen 8080`
+ * and `bind_port = 8443`-style entries. Loopback addresses are left out (nothing outside the pod
+ * reaches them), and so are ports of other services (`db_port`, `redis.port`). These only ever
+ * explain a port; they never make a link broken.
+ */
+export function configFileBindPorts(graph: PortGraph, workload: Resource): BindPort[] {
+  const out: BindPort[] = [];
+  const ns = namespaceKey(workload);
+  for (const volume of workload.workload?.configVolumes ?? []) {
+    const resource = graph.configsNamed(volume.source, ns, volume.name.value, workload.uri)[0];
+    if (!resource?.config) continue;
+    for (const [key, entry] of resource.config.entries) {
+      if (entry.value === undefined) continue;
+      for (const { port, text } of listenPortsInConfig(entry.value)) {
+        out.push({
+          port,
+          source: 'config',
+          label: key,
+          span: volume.name.span,
+          origin: { resource, key, valueSpan: entry.valueSpan },
+          description: `${text} in ${kindLabel(volume.source)} ${volume.name.value} (${key})`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+const LOOPBACK = /^(127\.|localhost$|\[?::1\]?$)/i;
+/** `host:port` where the host is every interface or absent. */
+const LISTEN_ADDRESS = /(?<![\w.\-\/\]:@])((?:0\.0\.0\.0|\[::\]|::|\*)?:(\d{2,5}))(?![\d.:\w])/g;
+/** `listen 8080;`, `bind *:8080`, `Listen 0.0.0.0:80` (nginx, haproxy, Apache). */
+const LISTEN_DIRECTIVE = /(?:^|[\s;{])(?:listen|bind)\s+(?:([\w.\-\[\]:*]*):)?(\d{2,5})\b/gim;
+/** `port = 8443`, `bind_port: "8081"`, `http_port 3000`: a key that names a port, then a number. */
+const PORT_ENTRY = /(?:^|[\s,{;])["']?([A-Za-z][\w.\-]*)["']?\s*[:=]?\s*["']?(\d{2,5})["']?\s*(?=[,;}\r\n#]|$)/gm;
+const PORT_KEY = /(^|[._-])(port|listen|bind)|port$/i;
+
+/** The ports a config file's text listens on, each with the text that says so. */
+export function listenPortsInConfig(text: string): { port: number; text: string }[] {
+  const out: { port: number; text: string }[] = [];
+  const add = (port: number, written: string) => {
+    if (port >= 1 && port <= 65535 && !out.some((item) => item.port === port)) out.push({ port, text: written.trim() });
+  };
+  for (const match of text.matchAll(LISTEN_ADDRESS)) add(Number(match[2]), match[1]);
+  for (const match of text.matchAll(LISTEN_DIRECTIVE)) {
+    if (match[1] && LOOPBACK.test(match[1])) continue;
+    add(Number(match[2]), match[0]);
+  }
+  for (const match of text.matchAll(PORT_ENTRY)) {
+    if (!PORT_KEY.test(match[1]) || CLIENT_WORDS.test(match[1])) continue;
+    add(Number(match[2]), match[0]);
+  }
+  return out;
 }

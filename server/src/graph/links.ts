@@ -2,7 +2,7 @@
 // Rules report what these say; the hover draws them. Unknown is never broken.
 
 import type { Backend, Container, ContainerPort, LabelSelector, PortValue, Resource, ServicePort } from '../model/types';
-import { bindPorts, type BindPort } from './bindPorts';
+import { bindPorts, configFileBindPorts, type BindPort } from './bindPorts';
 import { directoryOf, linkedNamespaces, namespaceKey, nearestDirectory, type PortGraph } from './portGraph';
 
 export type LinkState = 'ok' | 'broken' | 'unknown';
@@ -49,13 +49,40 @@ export interface Selection {
 export function selectWorkloads(graph: PortGraph, from: Resource, selector: LabelSelector): Selection {
   const key = namespaceKey(from);
   const candidates = selectorCandidates(graph, key, selector);
-  const workloads = nearestDirectory(
-    candidates.filter((workload) => selectorMatches(selector, workload.workload!.podLabels)),
+  const workloads = preferOwnFile(
+    nearestDirectory(
+      candidates.filter((workload) => selectorMatches(selector, workload.workload!.podLabels)),
+      from.uri,
+    ),
     from.uri,
   );
   if (workloads.length > 0) return { state: 'ok', workloads };
-  const unknown = selector.incomplete || from.templated || !graph.hasWorkloadsIn(key) || graph.hasTemplatedWorkloadsIn(key) || graph.mayHaveUnseenPodsIn(key);
+  const unknown = selector.incomplete || from.templated || !graph.hasWorkloadsIn(key) || graph.hasTemplatedWorkloadsIn(key) || graph.mayHaveUnseenPodsIn(key) || foreignToNamespace(graph, key, selector);
   return { state: unknown ? 'unknown' : 'broken', workloads };
+}
+
+/**
+ * Where one workload (kind, namespace, name) is defined in several files of a folder, alternatives
+ * side by side that are applied one at a time (`app.yaml`, `app-at-other-ports.yaml`), the
+ * definition in the selecting resource's own file is the one applied with it.
+ */
+function preferOwnFile(workloads: Resource[], fromUri: string): Resource[] {
+  if (workloads.length <= 1) return workloads;
+  const identity = (workload: Resource) => `${workload.kind}/${namespaceKey(workload)}/${workload.name?.value ?? workload.id}`;
+  const own = new Set(workloads.filter((workload) => workload.uri === fromUri).map(identity));
+  return own.size === 0 ? workloads : workloads.filter((workload) => workload.uri === fromUri || !own.has(identity(workload)));
+}
+
+/**
+ * Whether a selector speaks a vocabulary no pod template of the namespace uses (none carries one of
+ * its keys or values): it was written for pods made elsewhere (by an operator, a chart, another
+ * repository), which the workspace plainly does not hold. A renamed key (`app: web` against
+ * `app.kubernetes.io/name: web`) still shares the value, so it stays a finding.
+ */
+function foreignToNamespace(graph: PortGraph, key: string, selector: LabelSelector): boolean {
+  const keys = new Set([...selector.matchLabels.keys(), ...selector.matchExpressions.map((expression) => expression.key)]);
+  const values = new Set([...selector.matchLabels.values(), ...selector.matchExpressions.flatMap((expression) => expression.values)]);
+  return !graph.workloadsIn(key).some((workload) => [...workload.workload!.podLabels].some(([label, value]) => keys.has(label) || values.has(value)));
 }
 
 /**
@@ -125,7 +152,8 @@ export function resolveTarget(graph: PortGraph, service: Resource, servicePort: 
   for (const ref of declared) {
     const hit = target.kind === 'number' ? ref.port.containerPort?.kind === 'number' && ref.port.containerPort.number === target.number : ref.port.name?.value === target.name;
     if (!hit) continue;
-    if (ref.port.protocol === protocol) result.matches.push(ref);
+    // A container port without `protocol` only has the API's default, TCP: no statement about the process.
+    if (ref.port.protocol === protocol || ref.port.protocolSpan === undefined) result.matches.push(ref);
     else result.protocolMismatches.push(ref);
   }
   if (result.matches.length > 0) {
@@ -143,6 +171,9 @@ export function resolveTarget(graph: PortGraph, service: Resource, servicePort: 
         if (bind.port === target.number) result.explainedBy.push({ container, bind });
         else if (bind.port === undefined) unknownBind = true;
       }
+    }
+    if (result.explainedBy.length === 0 && containers.length > 0) {
+      for (const bind of configFileBindPorts(graph, workload)) if (bind.port === target.number) result.explainedBy.push({ container: containers[0], bind });
     }
     if (result.explainedBy.length > 0) {
       result.state = 'ok';

@@ -6,6 +6,7 @@ import type {
   Backend,
   ConfigData,
   ConfigEntry,
+  ConfigVolume,
   Container,
   ContainerPort,
   ContainerRole,
@@ -16,6 +17,8 @@ import type {
   KeyRef,
   LabelSelector,
   Located,
+  MonitorEndpoint,
+  MonitorSpec,
   NetworkPolicyPort,
   NetworkPolicySpec,
   Probe,
@@ -40,7 +43,12 @@ const WORKLOAD_TEMPLATES: Record<string, string[] | null> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
   // Argo Rollouts replace Deployments in many GitOps repositories and keep the same template.
   Rollout: ['spec', 'template'],
+  // OpenShift's DeploymentConfig (apps.openshift.io) is a controller with a plain-map selector.
+  DeploymentConfig: ['spec', 'template'],
 };
+
+/** Controllers whose `spec.selector` is a plain label map rather than a LabelSelector. */
+const MAP_SELECTOR_KINDS = new Set(['ReplicationController', 'DeploymentConfig']);
 
 export const WORKLOAD_KINDS = new Set(Object.keys(WORKLOAD_TEMPLATES));
 
@@ -78,6 +86,7 @@ export function readResource(uri: string, id: string, r: YamlReader, map: YAMLMa
   else if (k === 'NetworkPolicy') resource.networkPolicy = readNetworkPolicy(r, map);
   else if (k === 'ConfigMap') resource.config = readConfig(r, map, 'configMap');
   else if (k === 'Secret') resource.config = readConfig(r, map, 'secret');
+  else if ((k === 'ServiceMonitor' || k === 'PodMonitor') && apiVersion.value.startsWith('monitoring.coreos.com/')) resource.monitor = readMonitor(r, map, k);
   return resource;
 }
 
@@ -97,14 +106,39 @@ function readWorkload(r: YamlReader, map: YAMLMap, kind: string): Workload {
     podLabels: r.stringMap(labelsNode).entries,
     podLabelsSpan: r.span(labelsNode),
     selector: selectorNode
-      ? kind === 'ReplicationController'
+      ? MAP_SELECTOR_KINDS.has(kind)
         ? mapSelector(r, selectorNode)
         : readLabelSelector(r, selectorNode)
       : undefined,
     containers,
     podSpecPath: templatePath ? [...templatePath, 'spec'].join('.') : 'spec',
     serviceName: kind === 'StatefulSet' ? r.knownString(r.at(map, 'spec', 'serviceName')) : undefined,
+    replicas: templatePath ? literalInteger(r, r.at(map, 'spec', 'replicas')) : undefined,
+    hostNetwork: r.boolean(r.get(podSpec, 'hostNetwork')) === true,
+    configVolumes: readConfigVolumes(r, podSpec),
   };
+}
+
+function readConfigVolumes(r: YamlReader, podSpec: unknown): ConfigVolume[] {
+  const out: ConfigVolume[] = [];
+  const add = (source: ConfigVolume['source'], node: unknown, field: string) => {
+    const name = r.knownString(r.get(node, field));
+    if (name) out.push({ source, name });
+  };
+  for (const volume of r.items(r.get(podSpec, 'volumes'))) {
+    add('configMap', r.get(volume, 'configMap'), 'name');
+    add('secret', r.get(volume, 'secret'), 'secretName');
+    for (const projected of r.items(r.at(volume, 'projected', 'sources'))) {
+      add('configMap', r.get(projected, 'configMap'), 'name');
+      add('secret', r.get(projected, 'secret'), 'name');
+    }
+  }
+  return out;
+}
+
+function literalInteger(r: YamlReader, node: unknown): number | undefined {
+  const value = r.isTemplated(node) ? undefined : r.scalar(node)?.value;
+  return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
 }
 
 function readContainer(r: YamlReader, node: unknown, role: ContainerRole): Container {
@@ -160,7 +194,7 @@ function readContainer(r: YamlReader, node: unknown, role: ContainerRole): Conta
       if (value) argv.push(value);
     }
   }
-  return { name: r.knownString(r.get(node, 'name')), role, ports, env, envFrom, probes, argv, span: r.span(node) ?? { start: 0, end: 0 } };
+  return { name: r.knownString(r.get(node, 'name')), role, image: r.string(r.get(node, 'image')), ports, env, envFrom, probes, argv, span: r.span(node) ?? { start: 0, end: 0 } };
 }
 
 function readKeyRef(r: YamlReader, node: unknown): KeyRef | undefined {
@@ -321,6 +355,41 @@ function readNetworkPolicy(r: YamlReader, map: YAMLMap): NetworkPolicySpec {
     podSelector: selectorNode ? readLabelSelector(r, selectorNode) : undefined,
     ingressPorts: readPorts(r.get(spec, 'ingress')),
     egressPorts: readPorts(r.get(spec, 'egress')),
+  };
+}
+
+function readMonitor(r: YamlReader, map: YAMLMap, kind: 'ServiceMonitor' | 'PodMonitor'): MonitorSpec {
+  const spec = r.get(map, 'spec');
+  const selectorNode = r.get(spec, 'selector');
+  const namespaceNode = r.get(spec, 'namespaceSelector');
+  const namespaceSpan = r.span(namespaceNode);
+  let namespaces: MonitorSpec['namespaces'];
+  if (namespaceSpan && r.map(namespaceNode)) {
+    let incomplete = r.isTemplated(namespaceNode);
+    const names = r.items(r.get(namespaceNode, 'matchNames')).flatMap((item) => {
+      const name = r.knownString(item);
+      if (!name) incomplete = true;
+      return name ? [name] : [];
+    });
+    const any = r.boolean(r.get(namespaceNode, 'any')) === true;
+    // `{}` and `any: false` without names mean the monitor's own namespace, as no selector does.
+    if (any || names.length > 0 || incomplete) namespaces = { any, names, incomplete, span: namespaceSpan };
+  }
+  const endpointField = kind === 'ServiceMonitor' ? 'endpoints' : 'podMetricsEndpoints';
+  const endpoints: MonitorEndpoint[] = r.items(r.get(spec, endpointField)).map((item) => {
+    const portNumber = kind === 'PodMonitor' ? r.integerPort(r.get(item, 'portNumber')) : undefined;
+    return {
+      port: r.port(r.get(item, 'port')),
+      targetPort: portNumber ?? r.port(r.get(item, 'targetPort')),
+      targetPortField: portNumber ? 'portNumber' : 'targetPort',
+      span: r.span(item) ?? { start: 0, end: 0 },
+    };
+  });
+  return {
+    targets: kind === 'ServiceMonitor' ? 'services' : 'pods',
+    selector: selectorNode ? readLabelSelector(r, selectorNode) : undefined,
+    namespaces,
+    endpoints,
   };
 }
 

@@ -55,6 +55,7 @@ export interface Resource {
   gateway?: GatewaySpec;
   networkPolicy?: NetworkPolicySpec;
   config?: ConfigData;
+  monitor?: MonitorSpec;
 }
 
 export interface LabelSelector {
@@ -82,6 +83,18 @@ export interface Workload {
   podSpecPath: string;
   /** StatefulSet `spec.serviceName`. */
   serviceName: Located<string> | undefined;
+  /** `spec.replicas` where it is a literal integer; undefined where it is absent or computed. */
+  replicas?: number;
+  /** `hostNetwork: true`: the pod shares its node's network, so every containerPort is a port of the node. */
+  hostNetwork?: boolean;
+  /** ConfigMaps and Secrets the pod mounts as volumes: config files that may say where the process listens. */
+  configVolumes?: ConfigVolume[];
+}
+
+/** A `configMap` or `secret` volume of a pod (or a source of a `projected` one). */
+export interface ConfigVolume {
+  source: 'configMap' | 'secret';
+  name: Located<string>;
 }
 
 export type ContainerRole = 'container' | 'init' | 'sidecar';
@@ -90,6 +103,8 @@ export interface Container {
   name: Located<string> | undefined;
   /** Plain init containers run to completion and serve nothing; native sidecars (`restartPolicy: Always`) serve. */
   role: ContainerRole;
+  /** `image`; absent in a partial object (a kustomize patch), since the API server requires it. */
+  image?: Located<string>;
   ports: ContainerPort[];
   env: EnvVar[];
   envFrom: EnvFromSource[];
@@ -212,6 +227,34 @@ export interface NetworkPolicySpec {
   podSelector: LabelSelector | undefined;
   ingressPorts: NetworkPolicyPort[];
   egressPorts: NetworkPolicyPort[];
+}
+
+/**
+ * A Prometheus operator ServiceMonitor (scrapes the Services it selects, by Service port name) or
+ * PodMonitor (scrapes the pods it selects, by container port name).
+ */
+export interface MonitorSpec {
+  /** What `selector` matches: Service labels for a ServiceMonitor, pod labels for a PodMonitor. */
+  targets: 'services' | 'pods';
+  /** `spec.selector`; absent or `{}` selects everything in the selected namespaces. */
+  selector: LabelSelector | undefined;
+  /**
+   * `spec.namespaceSelector`: `any: true`, or `matchNames`; undefined means the monitor's own
+   * namespace. `incomplete` where a name is a template action.
+   */
+  namespaces: { any: boolean; names: Located<string>[]; incomplete: boolean; span: Span } | undefined;
+  /** `spec.endpoints` (ServiceMonitor) or `spec.podMetricsEndpoints` (PodMonitor). */
+  endpoints: MonitorEndpoint[];
+}
+
+export interface MonitorEndpoint {
+  /** `port`: a Service port name (ServiceMonitor) or a container port name (PodMonitor); the CRD types it as a string. */
+  port: PortValue | undefined;
+  /** `targetPort` (deprecated) or a PodMonitor's `portNumber`: a container port by number or name. */
+  targetPort: PortValue | undefined;
+  /** `targetPort` or `portNumber`, for messages. */
+  targetPortField: string;
+  span: Span;
 }
 
 export interface ConfigEntry {

@@ -10,6 +10,9 @@ import { portSyntaxRules } from './portSyntax';
 import { probeRules } from './probes';
 import { processPortRules } from './processPort';
 import { compareFindings, RuleEngine } from './engine';
+import { selectorRules } from './selectors';
+import { serviceMonitorRules } from './serviceMonitors';
+import { statefulSetRules } from './statefulSets';
 import { targetRules } from './targets';
 import type { Finding, RuleFamily, RuleOptions } from './types';
 
@@ -21,6 +24,9 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
   portSyntaxRules,
   probeRules,
   networkPolicyRules,
+  serviceMonitorRules,
+  statefulSetRules,
+  selectorRules,
 ];
 
 /** Families that must see the whole workspace at once: node ports are cluster-wide. */

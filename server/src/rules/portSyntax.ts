@@ -211,9 +211,18 @@ function checkWorkload(context: RuleContext, workload: Resource): void {
         }
       }
       checkRange(context, workload, port.containerPort, `containerPort of ${label}`, false);
+      if (port.containerPort === undefined && !workload.templated) {
+        context.report({
+          rule: 'port-range',
+          uri: workload.uri,
+          span: name?.span ?? port.span,
+          message: `${label} declares a port${name ? ` named ${name.value}` : ''} without a containerPort: every port entry needs one between 1 and 65535, so the API server rejects it`,
+        });
+      }
       const hostPortInRange = checkRange(context, workload, port.hostPort, `hostPort of ${label}`, true, ' (0 or no hostPort means none)');
-      // A DaemonSet runs one pod on every node by design, so neither reason against hostPort holds.
-      if (hostPortInRange && port.hostPort?.kind === 'number' && port.hostPort.number !== 0 && workload.kind !== 'DaemonSet') {
+      // A DaemonSet runs one pod on every node by design, so neither reason against hostPort holds;
+      // with hostNetwork the pod takes its node's ports anyway, and hostPort only repeats containerPort.
+      if (hostPortInRange && port.hostPort?.kind === 'number' && port.hostPort.number !== 0 && workload.kind !== 'DaemonSet' && !workload.workload!.hostNetwork) {
         context.report({
           rule: 'host-port',
           uri: workload.uri,

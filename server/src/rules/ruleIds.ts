@@ -31,6 +31,9 @@ export const RULES = [
   { id: 'probe-port-missing', severity: 'warning', summary: "A probe's port is not a port of its container." },
   { id: 'network-policy-port', severity: 'warning', summary: 'A NetworkPolicy port that no selected pod exposes.' },
   { id: 'traffic-policy', severity: 'warning', summary: 'externalTrafficPolicy on a Service that has no external traffic, or the deprecated OnlyLocal annotation.' },
+  { id: 'service-monitor-port', severity: 'warning', summary: 'A ServiceMonitor or PodMonitor scrapes a port that none of the Services or pods it selects has.' },
+  { id: 'statefulset-service-name', severity: 'warning', summary: "A StatefulSet's serviceName is not a headless Service that selects its pods." },
+  { id: 'selector-mismatch', severity: 'error', summary: "A workload's selector does not match its own pod template's labels." },
 ] as const satisfies readonly RuleMeta[];
 
 export type RuleId = (typeof RULES)[number]['id'];
