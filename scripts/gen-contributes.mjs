@@ -106,6 +106,8 @@ async function loadSources() {
     bundle: true,
     format: 'esm',
     platform: 'node',
+    // CommonJS dependencies the sources reach (the yaml package) need a require inside the ESM bundle.
+    banner: { js: `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(root)});` },
     write: false,
     logLevel: 'warning',
   });

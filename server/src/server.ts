@@ -325,6 +325,7 @@ export class PortchainServer {
         this.sendStatus();
         await new Promise((resolve) => setImmediate(resolve));
       }
+      if (generation === this.scanGeneration && !this.shuttingDown) await this.readInputs();
     } finally {
       this.scansRunning--;
       progress.done();
@@ -417,6 +418,7 @@ export class PortchainServer {
       const place = this.placeOf(uri);
       if (change.type === FileChangeType.Deleted) this.removeBelow(uri);
       else if (!place) continue;
+      else if (!isManifestPath(uri) && this.project.graph.wantedInputs().has(uri)) reads.push(this.readInput(uri));
       else if (isManifestPath(uri)) {
         if (this.isScanned(place.relativePath, false)) reads.push(this.readFromDisk(uri));
       } else if (change.type === FileChangeType.Created && this.isScanned(place.relativePath, true)) {
@@ -425,6 +427,22 @@ export class PortchainServer {
       }
     }
     await Promise.all(reads);
+    // A changed kustomization may name generator env files the project does not hold yet.
+    await this.readInputs();
+  }
+
+  /** Reads the files kustomize builds want that are not manifests (generator env files, JSON patches). */
+  private async readInputs(): Promise<void> {
+    if (this.project.missingInputs().length === 0) return;
+    await this.project.readInputs((uri) => this.workspace.readFile(uri));
+    this.schedulePublish();
+  }
+
+  private async readInput(uri: string): Promise<void> {
+    const text = await this.workspace.readFile(uri);
+    if (text === undefined) this.removeFile(uri);
+    else this.project.setInput(uri, text);
+    this.schedulePublish();
   }
 
   /** Drops a deleted file, or every file below a deleted folder (open files stay). */

@@ -4,6 +4,7 @@
 // have changed (rules/engine.ts).
 
 import { PortGraph } from '../graph/portGraph';
+import { textInputFile } from '../model/kustomization';
 import { parseFile } from '../model/parse';
 import type { FileNote, ParsedFile, Resource } from '../model/types';
 import { createRuleEngine } from '../rules';
@@ -44,6 +45,33 @@ export class Project {
     return file;
   }
 
+  /**
+   * Holds a file that a kustomize build reads but that is not a manifest (a generator's env file,
+   * a JSON patch) as text, so the build can read it.
+   */
+  setInput(uri: string, text: string, version = 0): void {
+    const previous = this.graph.file(uri);
+    if (previous && previous.text === text && previous.version === version) return;
+    this.noteChange(uri, previous);
+    this.graph.setFile(textInputFile(uri, text, version));
+  }
+
+  /** Files kustomize builds read that the project does not hold yet. */
+  missingInputs(): string[] {
+    return [...this.graph.wantedInputs()].filter((uri) => !this.graph.file(uri)).sort();
+  }
+
+  /**
+   * Reads the files builds want and the project lacks through `read` (the disk, the editor's
+   * buffers), so the core never touches the file system itself. A file `read` cannot give stays missing.
+   */
+  async readInputs(read: (uri: string) => Promise<string | undefined>): Promise<void> {
+    for (const uri of this.missingInputs()) {
+      const text = await read(uri);
+      if (text !== undefined) this.setInput(uri, text);
+    }
+  }
+
   remove(uri: string): boolean {
     const previous = this.graph.file(uri);
     if (!previous) return false;
@@ -57,8 +85,14 @@ export class Project {
       this.engine = createRuleEngine(this.graph, ruleOptionsOf(this.settingsValue), this.where);
       this.engine.runAll();
       this.pending.clear();
+      this.graph.takeChanges();
       this.changedUris = undefined;
-    } else if (this.pending.size > 0) {
+    } else {
+      // Kustomize builds change the resources of files other than the edited one; the graph knows
+      // which, and what every changed file held before (a build's copies, not the file's own).
+      for (const [uri, before] of this.graph.takeChanges()) this.pending.set(uri, before);
+    }
+    if (this.pending.size > 0) {
       const changes = [...this.pending].map(([uri, before]) => ({ uri, before }));
       this.pending.clear();
       const dirty = this.engine.update(changes);

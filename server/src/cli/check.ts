@@ -48,6 +48,12 @@ export async function runCheck(input: CheckInput): Promise<{ report: Report } | 
     const notes = project.setText(uri, outcome.text).notes.filter((note) => !QUIET_NOTE_KINDS.has(note.kind));
     if (notes.length > 0) notesByUri.set(uri, notes);
   });
+  // Kustomize builds read files that are not manifests (generator env files); a missing one is the build's to report.
+  const read = input.read ?? readTextFromDisk;
+  await project.readInputs(async (uri) => {
+    const outcome = await read(uri);
+    return 'text' in outcome ? outcome.text : undefined;
+  });
   const rootUri = pathToFileURL(input.cwd.endsWith(sep) ? input.cwd : input.cwd + sep).href;
   return { report: buildReport(project, notesByUri, input.cwd, rootUri) };
 }

@@ -2,6 +2,7 @@
 // containerPort is documentation; these are the evidence of what the process does.
 
 import type { Container, Located, Resource, Span } from '../model/types';
+import { withinBuild } from './kustomize';
 import { namespaceKey, type PortGraph } from './portGraph';
 
 export const DEFAULT_BIND_PORT_ENV_NAMES = ['PORT', 'SERVER_PORT', 'HTTP_PORT', 'LISTEN_PORT'];
@@ -30,7 +31,7 @@ export function bindPorts(graph: PortGraph, workload: Resource, container: Conta
   const wanted = new Set(envNames);
   const fromEnvFrom = new Map<string, BindPort>();
   for (const source of container.envFrom) {
-    const resources = graph.configsNamed(source.source, ns, source.name.value, workload.uri);
+    const resources = withinBuild(workload, graph.configsNamed(source.source, ns, source.name.value, workload.uri));
     const resource = resources[0];
     if (!resource?.config) continue;
     for (const [key, entry] of resource.config.entries) {
@@ -54,7 +55,10 @@ export function bindPorts(graph: PortGraph, workload: Resource, container: Conta
     if (variable.configMapKeyRef || variable.secretKeyRef) {
       const source = variable.configMapKeyRef ? 'configMap' : 'secret';
       const ref = (variable.configMapKeyRef ?? variable.secretKeyRef)!;
-      const found = graph.configEntry(source, ns, ref.name.value, ref.key.value, workload.uri);
+      // Within the workload's kustomize build: two overlays often generate one ConfigMap name with different values.
+      const candidates = withinBuild(workload, graph.configsNamed(source, ns, ref.name.value, workload.uri));
+      const holder = candidates.find((candidate) => candidate.config?.entries.has(ref.key.value)) ?? candidates[0];
+      const found = holder ? { resource: holder, entry: holder.config?.entries.get(ref.key.value) } : undefined;
       const value = found?.entry?.value;
       fromEnv.set(name, {
         port: parsePortNumber(value),
@@ -171,7 +175,7 @@ export function configFileBindPorts(graph: PortGraph, workload: Resource): BindP
   const out: BindPort[] = [];
   const ns = namespaceKey(workload);
   for (const volume of workload.workload?.configVolumes ?? []) {
-    const resource = graph.configsNamed(volume.source, ns, volume.name.value, workload.uri)[0];
+    const resource = withinBuild(workload, graph.configsNamed(volume.source, ns, volume.name.value, workload.uri))[0];
     if (!resource?.config) continue;
     for (const [key, entry] of resource.config.entries) {
       if (entry.value === undefined) continue;

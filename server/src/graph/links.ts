@@ -3,6 +3,7 @@
 
 import type { Backend, Container, ContainerPort, LabelSelector, PortValue, Resource, ServicePort } from '../model/types';
 import { bindPorts, configFileBindPorts, type BindPort } from './bindPorts';
+import { inPartialBuild, withinBuild } from './kustomize';
 import { directoryOf, linkedNamespaces, namespaceKey, nearestDirectory, type PortGraph } from './portGraph';
 
 export type LinkState = 'ok' | 'broken' | 'unknown';
@@ -48,7 +49,8 @@ export interface Selection {
 /** The workloads whose pod templates a selector selects in the namespaces of `from`. */
 export function selectWorkloads(graph: PortGraph, from: Resource, selector: LabelSelector): Selection {
   const key = namespaceKey(from);
-  const candidates = selectorCandidates(graph, key, selector);
+  // A kustomize build's copy selects within its build (and files no build includes).
+  const candidates = withinBuild(from, selectorCandidates(graph, key, selector));
   const workloads = preferOwnFile(
     nearestDirectory(
       candidates.filter((workload) => selectorMatches(selector, workload.workload!.podLabels)),
@@ -57,7 +59,8 @@ export function selectWorkloads(graph: PortGraph, from: Resource, selector: Labe
     from.uri,
   );
   if (workloads.length > 0) return { state: 'ok', workloads };
-  const unknown = selector.incomplete || from.templated || !graph.hasWorkloadsIn(key) || graph.hasTemplatedWorkloadsIn(key) || graph.mayHaveUnseenPodsIn(key) || foreignToNamespace(graph, key, selector);
+  const hasWorkloads = from.variant ? withinBuild(from, graph.workloadsIn(key)).length > 0 : graph.hasWorkloadsIn(key);
+  const unknown = selector.incomplete || from.templated || inPartialBuild(from) || !hasWorkloads || graph.hasTemplatedWorkloadsIn(key) || graph.mayHaveUnseenPodsIn(key) || foreignToNamespace(graph, key, selector);
   return { state: unknown ? 'unknown' : 'broken', workloads };
 }
 
@@ -212,12 +215,12 @@ export interface BackendResolution {
 /** Finds the Service a backend names (an Ingress backend, or a route backendRef with its namespace). */
 export function resolveBackendService(graph: PortGraph, from: Resource, backend: Backend): BackendResolution {
   const namespace = backend.namespace?.value ?? namespaceKey(from);
-  const services = graph.servicesNamed(namespace, backend.serviceName.value, from.uri);
+  const services = withinBuild(from, graph.servicesNamed(namespace, backend.serviceName.value, from.uri));
   if (services.length > 0) return { state: 'ok', services, elsewhere: [], namespace };
   const linked = new Set(linkedNamespaces(namespace));
-  const elsewhere = graph.servicesNamedAnywhere(backend.serviceName.value).filter((service) => !linked.has(namespaceKey(service)));
+  const elsewhere = withinBuild(from, graph.servicesNamedAnywhere(backend.serviceName.value)).filter((service) => !linked.has(namespaceKey(service)));
   const unknown = { state: 'unknown' as const, services, elsewhere, namespace };
-  if (from.templated || graph.hasUnnamedServicesIn(namespace)) return unknown;
+  if (from.templated || inPartialBuild(from) || graph.hasUnnamedServicesIn(namespace)) return unknown;
   // A namesake without metadata.namespace may be applied to any namespace, and a backend without
   // one may be applied to the namesake's: neither proves the Service out of reach.
   if (elsewhere.some((service) => namespaceKey(service) === '') || (elsewhere.length > 0 && namespace === '')) return unknown;
@@ -234,7 +237,7 @@ export function resolveBackendService(graph: PortGraph, from: Resource, backend:
  */
 function expectsServiceInWorkspace(graph: PortGraph, from: Resource, name: string, namespace: string): boolean {
   if (namespace.startsWith('kube-')) return false;
-  const services = graph.servicesIn(namespace);
+  const services = withinBuild(from, graph.servicesIn(namespace));
   if (namespace !== '' && namespace !== 'default') return services.length > 0;
   if (name === 'kubernetes') return false;
   const directory = directoryOf(from.uri);

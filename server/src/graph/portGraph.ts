@@ -5,6 +5,7 @@
 // hand it parsed files.
 
 import type { ConfigEntry, ParsedFile, Resource } from '../model/types';
+import { KustomizeLayer } from './kustomize';
 
 /** The namespace key of a resource: `''` where metadata.namespace is absent. */
 export function namespaceKey(resource: Resource): string {
@@ -85,23 +86,52 @@ export class PortGraph {
   private resourceTotal = 0;
   /** Set by the rule engine while it checks one resource; every lookup reports what it read. */
   recorder: DependencyRecorder | undefined;
+  /**
+   * Kustomize builds (graph/kustomize.ts): a file that a build includes is indexed as the build's
+   * copies of its resources, one per build. This is the one place the graph meets kustomize.
+   */
+  private readonly kustomize = new KustomizeLayer();
+  /** The resources indexed for each file: its own, or the copies kustomize builds make of them. */
+  private readonly indexed = new Map<string, readonly Resource[]>();
+  /** Files whose indexed resources changed since `takeChanges`, with the resources they had before. */
+  private readonly changes = new Map<string, readonly Resource[]>();
 
-  /** Adds or replaces a file's facts; the indexes change by that file only. */
+  /** Adds or replaces a file's facts; the indexes change by that file (and the builds that read it) only. */
   setFile(file: ParsedFile): void {
-    const previous = this.filesByUri.get(file.uri);
-    if (previous) this.unindex(previous);
     this.filesByUri.set(file.uri, file);
-    this.indexFile(file);
+    this.kustomize.changed(file.uri);
     this.generation++;
   }
 
   deleteFile(uri: string): boolean {
-    const previous = this.filesByUri.get(uri);
-    if (!previous) return false;
-    this.unindex(previous);
+    if (!this.filesByUri.has(uri)) return false;
     this.filesByUri.delete(uri);
+    this.kustomize.changed(uri);
     this.generation++;
     return true;
+  }
+
+  /** The resources the graph holds for a file: its own, or one copy per kustomize build that includes it. */
+  resourcesOf(uri: string): readonly Resource[] {
+    this.settle();
+    return this.indexed.get(uri) ?? [];
+  }
+
+  /** Files kustomize builds read that are not manifests (generator env files, JSON patches), held or not. */
+  wantedInputs(): ReadonlySet<string> {
+    this.settle();
+    return this.kustomize.wantedInputs();
+  }
+
+  /**
+   * The files whose resources changed since the last call, with the resources they had before: the
+   * files set or deleted, and the files whose kustomize builds those changes rebuilt.
+   */
+  takeChanges(): Map<string, readonly Resource[]> {
+    this.settle();
+    const changes = new Map(this.changes);
+    this.changes.clear();
+    return changes;
   }
 
   /** A file's facts. Reading another file (its text, its directives) makes a result depend on it. */
@@ -124,10 +154,12 @@ export class PortGraph {
   }
 
   *resources(): IterableIterator<Resource> {
-    for (const file of this.filesByUri.values()) yield* file.resources;
+    this.settle();
+    for (const uri of this.filesByUri.keys()) yield* this.indexed.get(uri) ?? [];
   }
 
   get resourceCount(): number {
+    this.settle();
     return this.resourceTotal;
   }
 
@@ -138,6 +170,7 @@ export class PortGraph {
 
   /** Services of that name in any namespace (for "it exists, but in another namespace"). */
   servicesNamedAnywhere(name: string): Resource[] {
+    this.settle();
     this.recorder?.(`svcname:${name}`);
     return this.servicesByName.get(name) ?? [];
   }
@@ -220,6 +253,7 @@ export class PortGraph {
   }
 
   private collect(key: string, kind: string, detail: string, pick: (ns: NamespaceIndex) => Resource[] | undefined): Resource[] {
+    this.settle();
     const out: Resource[] = [];
     for (const ns of linkedNamespaces(key)) {
       this.recorder?.(detail ? `${kind}:${ns}:${detail}` : `${kind}:${ns}`);
@@ -231,6 +265,7 @@ export class PortGraph {
   }
 
   private some(key: string, kind: string, test: (ns: NamespaceIndex) => boolean): boolean {
+    this.settle();
     let result = false;
     for (const ns of linkedNamespaces(key)) {
       this.recorder?.(`${kind}:${ns}`);
@@ -246,12 +281,23 @@ export class PortGraph {
     return ns;
   }
 
-  private indexFile(file: ParsedFile): void {
-    for (const resource of file.resources) this.indexResource(resource, true);
-  }
-
-  private unindex(file: ParsedFile): void {
-    for (const resource of file.resources) this.indexResource(resource, false);
+  /**
+   * Brings the indexes up to the files set and deleted since the last read: each changed file, and
+   * each file whose kustomize builds read a changed file, is taken out and put back in as it is now.
+   */
+  private settle(): void {
+    if (!this.kustomize.dirty) return;
+    for (const uri of this.kustomize.flush(this.filesByUri)) {
+      const before = this.indexed.get(uri) ?? [];
+      const file = this.filesByUri.get(uri);
+      const after = file ? (this.kustomize.resourcesOf(uri) ?? file.resources) : [];
+      if (after === before) continue;
+      for (const resource of before) this.indexResource(resource, false);
+      for (const resource of after) this.indexResource(resource, true);
+      if (file) this.indexed.set(uri, after);
+      else this.indexed.delete(uri);
+      if (!this.changes.has(uri)) this.changes.set(uri, before);
+    }
   }
 
   private indexResource(resource: Resource, add: boolean): void {

@@ -48,6 +48,8 @@ export interface Resource {
    * lists may be incomplete, so rules never call a link broken on such a resource's evidence.
    */
   templated: boolean;
+  /** Set on the copy of a resource that one kustomize build makes (graph/kustomize.ts); absent on a file's own resources. */
+  variant?: Variant;
   workload?: Workload;
   service?: ServiceSpec;
   ingress?: IngressSpec;
@@ -56,6 +58,23 @@ export interface Resource {
   networkPolicy?: NetworkPolicySpec;
   config?: ConfigData;
   monitor?: MonitorSpec;
+}
+
+/**
+ * Which kustomize build a resource copy belongs to. The copy keeps its file's URI and spans, so
+ * findings land in the file that was written; namespace, names, labels and patches are the build's.
+ */
+export interface Variant {
+  /** The URI of the build's kustomization file: one that no other kustomization includes. */
+  kustomization: string;
+  /** How many builds include the resource this copy was made from; findings name the build where there is more than one. */
+  builds: number;
+  /** Every file the build read (kustomizations, resources, patches, generator inputs): a change to any of them changes the copy. */
+  dependsOn: readonly string[];
+  /** The build renames or patches, so the file's text is not what the build applies: edits written against the text may miss. */
+  rewritten: boolean;
+  /** The build names something the workspace does not hold (a remote base, a missing file, a Helm chart): a name it cannot find may be there. */
+  partial: boolean;
 }
 
 export interface LabelSelector {

@@ -6,6 +6,7 @@
 // **Architecture invariant:** an incremental run gives exactly the findings of a full run on the
 // same files (test/property/incremental.test.ts checks it on random edit sequences).
 
+import { buildSuffix } from '../graph/kustomize';
 import { PortGraph } from '../graph/portGraph';
 import { isDisabled, positionAt } from '../model/text';
 import type { Resource } from '../model/types';
@@ -69,7 +70,7 @@ export class RuleEngine {
         if (resource.service) servicesChanged = true;
         this.drop(resource.id, dirtyUris);
       }
-      for (const resource of this.graph.file(change.uri)?.resources ?? []) {
+      for (const resource of this.graph.resourcesOf(change.uri)) {
         PortGraph.providedKeys(resource, facts);
         if (resource.service) servicesChanged = true;
         toCheck.set(resource.id, resource);
@@ -93,6 +94,8 @@ export class RuleEngine {
     const options = this.options;
     const entries = new Map<string, SubjectEntry>();
     let current: SubjectEntry | undefined;
+    let currentSubject: Resource | undefined;
+    const where = this.where;
     /** Where reports outside any subject go: the global families' findings, while they run. */
     let globalFindings: Finding[] | undefined;
     let inGlobal = false;
@@ -108,10 +111,12 @@ export class RuleEngine {
             if (!current) entries.set(subject.id, (current = { findings: [], deps: new Set() }));
             const deps = current.deps;
             graph.recorder = (key) => deps.add(key);
+            currentSubject = subject;
             yield subject;
           }
         } finally {
           current = undefined;
+          currentSubject = undefined;
           graph.recorder = undefined;
         }
       },
@@ -122,6 +127,13 @@ export class RuleEngine {
         const file = graph.file(partial.uri);
         if (file && isDisabled(file.disabled, partial.rule, positionAt(file.lineStarts, partial.span.start).line)) return;
         const finding: Finding = { related: [], fixes: [], ...partial, severity: (setting ?? meta.severity) as Severity };
+        // A kustomize build's copy: say which build where the file is in several, and offer no
+        // edits where the build renames or patches, since the file's text is not what it applies.
+        const variant = current ? currentSubject?.variant : undefined;
+        if (variant) {
+          finding.message += buildSuffix(currentSubject, where);
+          if (variant.rewritten) finding.fixes = [];
+        }
         if (current) current.findings.push(finding);
         else if (inGlobal && globalFindings) {
           const key = findingKey(finding);
@@ -142,6 +154,7 @@ export class RuleEngine {
         console.error(`portchain: a rule failed: ${(error as Error)?.stack ?? String(error)}`);
       } finally {
         current = undefined;
+        currentSubject = undefined;
         graph.recorder = undefined;
       }
     };
@@ -215,17 +228,9 @@ export class RuleEngine {
   }
 
   private resourceById(id: string): Resource | undefined {
+    // A kustomize copy's id is its resource's id and `@` its build; the '#' is the resource's.
     const hash = id.lastIndexOf('#');
-    return this.fileOf(id.slice(0, hash))?.resources.find((resource) => resource.id === id);
-  }
-
-  private fileOf(uri: string) {
-    // Read without recording: the engine itself depends on nothing.
-    const recorder = this.graph.recorder;
-    this.graph.recorder = undefined;
-    const file = this.graph.file(uri);
-    this.graph.recorder = recorder;
-    return file;
+    return this.graph.resourcesOf(id.slice(0, hash)).find((resource) => resource.id === id);
   }
 }
 

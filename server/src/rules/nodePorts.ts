@@ -1,6 +1,7 @@
 // Where traffic enters at the Service: node-port-range, node-port-conflict, node-port-type,
 // traffic-policy. Node ports are cluster-wide, so these rules look across namespaces.
 
+import { inSameBuild } from '../graph/kustomize';
 import { namespaceKey } from '../graph/portGraph';
 import type { Resource, ServicePort, Span } from '../model/types';
 import { describe, type FixHint, type RuleContext, type RuleFamily } from './types';
@@ -87,7 +88,16 @@ function checkConflicts(context: RuleContext, uses: NodePortUse[], taken: Set<nu
   for (const group of groups.values()) {
     if (new Set(group.map(identity)).size < 2) continue;
     for (const use of group) {
-      const others = group.filter((other) => identity(other) !== identity(use));
+      // Two kustomize builds (overlays) are applied to different clusters as often as to one.
+      const seen = new Set<string>();
+      const others = group.filter((other) => {
+        // Copies of one file in several builds are one place to name.
+        const place = `${other.service.uri}\u0000${other.span.start}`;
+        if (identity(other) === identity(use) || !inSameBuild(use.service, other.service) || seen.has(place)) return false;
+        seen.add(place);
+        return true;
+      });
+      if (others.length === 0) continue;
       const free = lowestFreePort(context, taken);
       context.report({
         rule: 'node-port-conflict',
