@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { workbenchUrl } from './vscode/browser.mjs';
 import { QUIET_USER_SETTINGS, writeUserSettings } from './vscode/e2e.mjs';
-import { CACHE_DIR, EXAMPLES_DIR, REPO_ROOT } from './vscode/paths.mjs';
+import { EXAMPLES_DIR, REPO_ROOT, START_STATE_DIR } from './vscode/paths.mjs';
 import { ProvisionError, provision } from './vscode/provision.mjs';
 import { startServer } from './vscode/server.mjs';
 
@@ -41,7 +41,7 @@ async function startServerAndWait() {
     process.exit(1);
   }
   // One state folder across runs, like .vscode-test/user-data: settings and opened editors stay.
-  const stateDir = join(CACHE_DIR, 'start');
+  const stateDir = START_STATE_DIR;
   const userDataDir = join(stateDir, 'user-data');
   if (!existsSync(join(userDataDir, 'User', 'settings.json'))) writeUserSettings(userDataDir, QUIET_USER_SETTINGS);
   // A built VS Code reads extensionDevelopmentPath from the URL's payload only with the smoke test

@@ -1,12 +1,14 @@
-// Provisions the offline VS Code into .cache/vscode-server/: Debian's chromium and libkrb5-dev
-// where missing, Node 24 from the npm package `node`, and the VS Code server inside the npm package
-// code-server, built with that Node. Idempotent: a stamp file written last makes a second run
-// instant, and a run that finds no stamp redoes the code-server build from scratch.
+// Provisions the offline VS Code into its cache folder (CACHE_DIR in paths.mjs: shared by every
+// checkout on the machine): Debian's chromium and libkrb5-dev where missing, Node 24 from the npm
+// package `node`, and the VS Code server inside the npm package code-server, built with that Node.
+// Idempotent: a stamp file written last makes a second run instant, and a run that finds no stamp
+// redoes the code-server build from scratch. Two runs at once (two checkouts) take turns through a
+// lock folder beside the cache.
 //
 // Usage: node scripts/vscode/provision.mjs   (also imported by scripts/start.mjs)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   APT_PACKAGES, CACHE_DIR, CHROMIUM, CODE_SERVER_VERSION, NODE24, NODE24_HOME, NODE_VERSION, SERVER_MAIN, STAMP,
 } from './paths.mjs';
@@ -26,6 +28,22 @@ export function provision({ log = (line) => console.log(`[provision] ${line}`) }
     return Number(elapsed());
   }
 
+  const release = lockCache(log);
+  try {
+    // Another run may have provisioned while this one waited for the lock.
+    if (isProvisioned()) {
+      log(`VS Code server ${CODE_SERVER_VERSION} on Node ${NODE_VERSION} provisioned meanwhile in ${relativeToCwd(CACHE_DIR)} (${elapsed()} s)`);
+      return Number(elapsed());
+    }
+    provisionUnlocked(log);
+  } finally {
+    release();
+  }
+  log(`done in ${elapsed()} s`);
+  return Number(elapsed());
+}
+
+function provisionUnlocked(log) {
   log(`provisioning the VS Code server (code-server ${CODE_SERVER_VERSION}, Node ${NODE_VERSION}) into ${relativeToCwd(CACHE_DIR)}`);
   mkdirSync(CACHE_DIR, { recursive: true });
   installAptPackages(missingAptPackages(), log);
@@ -51,8 +69,60 @@ export function provision({ log = (line) => console.log(`[provision] ${line}`) }
   });
 
   writeFileSync(STAMP, `${JSON.stringify({ node: NODE_VERSION, codeServer: CODE_SERVER_VERSION, provisionedAt: new Date().toISOString() }, null, 2)}\n`);
-  log(`done in ${elapsed()} s`);
-  return Number(elapsed());
+}
+
+/**
+ * Takes the lock folder beside the cache (mkdir is atomic), waiting while a live process holds
+ * it; a lock whose process is gone is taken over. Returns the function that releases it.
+ */
+function lockCache(log, timeoutMs = 20 * 60_000) {
+  const lock = `${CACHE_DIR}.lock`;
+  const owner = join(lock, 'pid');
+  mkdirSync(dirname(lock), { recursive: true });
+  const started = Date.now();
+  let told = false;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(owner, String(process.pid));
+      return () => rmSync(lock, { recursive: true, force: true });
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
+    const holder = lockHolder(owner);
+    if (!holder || !isAlive(holder)) {
+      // A run that died while provisioning (or one between mkdir and writing its pid, which a second look settles).
+      sleep(500);
+      const again = lockHolder(owner);
+      if (!again || !isAlive(again)) rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() - started > timeoutMs) throw new ProvisionError(`process ${holder} has been provisioning ${CACHE_DIR} for ${timeoutMs / 60_000} min; stop it or remove ${lock}`);
+    if (!told) log(`waiting for process ${holder}, which is provisioning ${relativeToCwd(CACHE_DIR)}`);
+    told = true;
+    sleep(2000);
+  }
+}
+
+function lockHolder(owner) {
+  try {
+    return Number(readFileSync(owner, 'utf8')) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+function sleep(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function isProvisioned() {

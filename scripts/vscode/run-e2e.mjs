@@ -4,7 +4,7 @@
 // extensionTestsPath, and the workbench reports the suite's exit code through
 // `codeAutomationExit`, the hook VS Code's own browser integration tests use.
 //
-// Usage: node scripts/vscode/run-e2e.mjs   (npm run test:e2e provisions first)
+// Usage: node scripts/vscode/run-e2e.mjs   (npm run test:e2e provisions first, and runs the UI tests too)
 //   PORTCHAIN_E2E_GREP=<text>     run only the tests whose title contains it
 //   PORTCHAIN_E2E_TIMEOUT=<secs>  give up on the whole run after this long (default 180)
 //
@@ -15,78 +15,76 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser, workbenchUrl } from './browser.mjs';
 import { E2E_TESTS_PATH, REPORT_PREFIX, QUIET_USER_SETTINGS, buildExtensionAndSuite, copyExamples, writeUserSettings } from './e2e.mjs';
+import { onInterrupt } from './interrupt.mjs';
 import { REPO_ROOT, SERVER_MAIN, STAMP } from './paths.mjs';
 import { startServer } from './server.mjs';
 
-const timeoutMs = Number(process.env.PORTCHAIN_E2E_TIMEOUT || 180) * 1000;
-const started = Date.now();
-const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-const say = (line) => console.log(`[e2e] ${line}`);
+/** Builds and runs the extension-host suite; resolves with `true` when it passed (a failure prints where its files are). */
+export async function runExtensionHostSuite({ timeoutMs = Number(process.env.PORTCHAIN_E2E_TIMEOUT || 180) * 1000 } = {}) {
+  const started = Date.now();
+  const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  const say = (line) => console.log(`[e2e] ${line}`);
 
-if (!existsSync(STAMP) || !existsSync(SERVER_MAIN)) {
-  console.error('[e2e] the VS Code server is not provisioned: run `node scripts/vscode/provision.mjs` first (or `npm run test:e2e`, which does both)');
-  process.exit(1);
-}
+  if (!existsSync(STAMP) || !existsSync(SERVER_MAIN)) {
+    console.error('[e2e] the VS Code server is not provisioned: run `node scripts/vscode/provision.mjs` first (or `npm run test:e2e`, which does both)');
+    return false;
+  }
 
-await buildExtensionAndSuite();
-say(`built the extension and the suite (${seconds()})`);
+  await buildExtensionAndSuite();
+  say(`built the extension and the suite (${seconds()})`);
 
-const runDir = mkdtempSync(join(tmpdir(), 'portchain-e2e-'));
-const workspace = copyExamples(runDir);
-const stateDir = join(runDir, 'vscode');
-writeUserSettings(join(stateDir, 'user-data'), QUIET_USER_SETTINGS);
-const workbenchLogPath = join(runDir, 'workbench.log');
-const screenshotPath = join(runDir, 'failure.png');
+  const runDir = mkdtempSync(join(tmpdir(), 'portchain-e2e-'));
+  const workspace = copyExamples(runDir);
+  const stateDir = join(runDir, 'vscode');
+  writeUserSettings(join(stateDir, 'user-data'), QUIET_USER_SETTINGS);
+  const workbenchLogPath = join(runDir, 'workbench.log');
+  const screenshotPath = join(runDir, 'failure.png');
 
-let server;
-let browser;
-let cleaningUp = false;
-const cleanUp = async () => {
-  cleaningUp = true;
-  await browser?.close();
-  await server?.stop();
-};
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, async () => {
-    if (cleaningUp) return;
-    console.error(`\n[e2e] ${signal}: stopping (the run's files stay in ${runDir})`);
+  let server;
+  let browser;
+  const cleanUp = async () => {
+    await browser?.close();
+    await server?.stop();
+  };
+  const unregister = onInterrupt(async () => {
+    console.error(`[e2e] the extension-host run's files stay in ${runDir}`);
     await cleanUp();
-    process.exit(130);
   });
-}
 
-let outcome;
-try {
-  // The extension host inherits the server's environment, PORTCHAIN_E2E_GREP included.
-  server = await startServer({ stateDir, smokeTestDriver: true });
-  say(`VS Code server on ${server.origin} (${seconds()})`);
-  browser = await launchBrowser();
-  outcome = await runSuite(browser.page, server.origin);
-} catch (error) {
-  outcome = { code: 1, reason: error?.stack ?? String(error) };
-}
+  let outcome;
+  try {
+    // The extension host inherits the server's environment, PORTCHAIN_E2E_GREP included.
+    server = await startServer({ stateDir, smokeTestDriver: true });
+    say(`VS Code server on ${server.origin} (${seconds()})`);
+    browser = await launchBrowser();
+    outcome = await runSuite(browser.page, server.origin, { workspace, workbenchLogPath, timeoutMs, say, seconds });
+  } catch (error) {
+    outcome = { code: 1, reason: error?.stack ?? String(error) };
+  }
 
-if (outcome.code !== 0) {
-  await browser?.page.screenshot({ path: screenshotPath }).catch(() => {});
-}
-await cleanUp();
+  if (outcome.code !== 0) {
+    await browser?.page.screenshot({ path: screenshotPath }).catch(() => {});
+  }
+  await cleanUp();
+  unregister();
 
-if (outcome.code === 0) {
-  rmSync(runDir, { recursive: true, force: true });
-  say(`passed (${seconds()})`);
-  process.exit(0);
+  if (outcome.code === 0) {
+    rmSync(runDir, { recursive: true, force: true });
+    say(`passed (${seconds()})`);
+    return true;
+  }
+  console.error(`[e2e] failed: ${outcome.reason}`);
+  console.error(`[e2e] the run's files are kept in ${runDir}:`);
+  console.error(`[e2e]   server log:        ${server?.logPath ?? join(stateDir, 'server.log')}`);
+  console.error(`[e2e]   extension host:    ${join(stateDir, 'user-data', 'logs')} (exthost*/remoteexthost.log, exthost*/portchain*.log)`);
+  console.error(`[e2e]   workbench console: ${workbenchLogPath}`);
+  console.error(`[e2e]   screenshot:        ${existsSync(screenshotPath) ? screenshotPath : '(none: the browser had not started)'}`);
+  console.error(`[e2e]   workspace copy:    ${workspace}`);
+  return false;
 }
-console.error(`[e2e] failed: ${outcome.reason}`);
-console.error(`[e2e] the run's files are kept in ${runDir}:`);
-console.error(`[e2e]   server log:        ${server?.logPath ?? join(stateDir, 'server.log')}`);
-console.error(`[e2e]   extension host:    ${join(stateDir, 'user-data', 'logs')} (exthost*/remoteexthost.log, exthost*/portchain*.log)`);
-console.error(`[e2e]   workbench console: ${workbenchLogPath}`);
-console.error(`[e2e]   screenshot:        ${existsSync(screenshotPath) ? screenshotPath : '(none: the browser had not started)'}`);
-console.error(`[e2e]   workspace copy:    ${workspace}`);
-process.exit(outcome.code || 1);
 
 /** Opens the test payload and resolves with the suite's exit code, printing its report as it comes. */
-async function runSuite(page, origin) {
+async function runSuite(page, origin, { workspace, workbenchLogPath, timeoutMs, say, seconds }) {
   const log = createWriteStream(workbenchLogPath);
   let exit;
   const exited = new Promise((resolve) => (exit = resolve));
@@ -111,4 +109,8 @@ async function runSuite(page, origin) {
   say(`suite finished (${seconds()})`);
   await new Promise((resolve) => log.end(resolve));
   return result;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exit((await runExtensionHostSuite()) ? 0 : 1);
 }

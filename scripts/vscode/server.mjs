@@ -5,16 +5,13 @@
 // watcher, extension hosts and a pty host, and killing only its pid would leave those running.
 // Stopping it always signals the whole group, and a process `exit` hook does the same if the
 // caller dies first.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NODE24, SERVER_MAIN } from './paths.mjs';
 
-/**
- * Starts the server with its state in `stateDir` (user data, extensions, XDG folders, server.log)
- * and resolves once it listens: `{ origin, logPath, pid, stop }`.
- */
-export async function startServer({ stateDir, host = '127.0.0.1', port = 0, smokeTestDriver = false, env = {}, readyTimeoutMs = 60_000 }) {
+/** The folders of a server's state under `stateDir`, and the environment that keeps it there. */
+function stateOf(stateDir) {
   const dirs = {
     userData: join(stateDir, 'user-data'),
     serverData: join(stateDir, 'server-data'),
@@ -22,6 +19,39 @@ export async function startServer({ stateDir, host = '127.0.0.1', port = 0, smok
     xdg: join(stateDir, 'xdg'),
   };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+  const dirArgs = ['--user-data-dir', dirs.userData, '--server-data-dir', dirs.serverData, '--extensions-dir', dirs.extensions];
+  // Without these the server and its extensions write under ~/.config and ~/.local.
+  const env = {
+    ...process.env,
+    XDG_CONFIG_HOME: join(dirs.xdg, 'config'),
+    XDG_DATA_HOME: join(dirs.xdg, 'data'),
+    XDG_CACHE_HOME: join(dirs.xdg, 'cache'),
+    XDG_STATE_HOME: join(dirs.xdg, 'state'),
+  };
+  return { dirs, dirArgs, env };
+}
+
+/**
+ * Installs a .vsix into the extensions folder of the server state in `stateDir`, the way
+ * `code --install-extension` does (server-main.js runs its CLI and exits); a server started
+ * afterwards on that state runs the installed extension.
+ */
+export function installExtension({ stateDir, vsix }) {
+  const { dirArgs, env } = stateOf(stateDir);
+  const result = spawnSync(NODE24, [SERVER_MAIN, '--accept-server-license-terms', ...dirArgs, '--install-extension', vsix, '--force'], { env, encoding: 'utf8' });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+  if (result.status !== 0 || !/successfully installed/.test(output)) {
+    throw new Error(`installing ${vsix} into the VS Code server failed (exit ${result.status ?? result.signal}):\n${output}`);
+  }
+  return output;
+}
+
+/**
+ * Starts the server with its state in `stateDir` (user data, extensions, XDG folders, server.log)
+ * and resolves once it listens: `{ origin, logPath, pid, stop }`.
+ */
+export async function startServer({ stateDir, host = '127.0.0.1', port = 0, smokeTestDriver = false, env = {}, readyTimeoutMs = 60_000 }) {
+  const { dirArgs, env: stateEnv } = stateOf(stateDir);
   const logPath = join(stateDir, 'server.log');
   const logFd = openSync(logPath, 'w');
 
@@ -36,23 +66,13 @@ export async function startServer({ stateDir, host = '127.0.0.1', port = 0, smok
     '--disable-experiments',
     // A trust prompt on the demo folder would only stand between the user (or a test) and the extension.
     '--disable-workspace-trust',
-    '--user-data-dir', dirs.userData,
-    '--server-data-dir', dirs.serverData,
-    '--extensions-dir', dirs.extensions,
+    ...dirArgs,
     ...(smokeTestDriver ? ['--enable-smoke-test-driver'] : []),
   ];
   const child = spawn(NODE24, args, {
     detached: true,
     stdio: ['ignore', logFd, logFd],
-    env: {
-      ...process.env,
-      // Without these the server and its extensions write under ~/.config and ~/.local.
-      XDG_CONFIG_HOME: join(dirs.xdg, 'config'),
-      XDG_DATA_HOME: join(dirs.xdg, 'data'),
-      XDG_CACHE_HOME: join(dirs.xdg, 'cache'),
-      XDG_STATE_HOME: join(dirs.xdg, 'state'),
-      ...env,
-    },
+    env: { ...stateEnv, ...env },
   });
   closeSync(logFd);
 

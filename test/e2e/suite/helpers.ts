@@ -109,3 +109,19 @@ export async function replaceOnLine(document: vscode.TextDocument, line: number,
   edit.replace(document.uri, new vscode.Range(line - 1, column, line - 1, column + from.length), to);
   assert.ok(await vscode.workspace.applyEdit(edit), 'the workspace edit was not applied');
 }
+
+/** The position of the first character of `text` on a line (one-based), as where a user puts the cursor. */
+export function positionOf(document: vscode.TextDocument, line: number, text: string): vscode.Position {
+  const column = document.lineAt(line - 1).text.indexOf(text);
+  assert.ok(column >= 0, `${vscode.workspace.asRelativePath(document.uri)}:${line} should hold "${text}" but is "${document.lineAt(line - 1).text}"`);
+  return new vscode.Position(line - 1, column);
+}
+
+/** The markdown of every hover at a position, joined, as the hover widget shows it. */
+export async function hoverText(document: vscode.TextDocument, position: vscode.Position): Promise<string> {
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, position);
+  return hovers
+    .flatMap((hover) => hover.contents)
+    .map((content) => (typeof content === 'string' ? content : content.value))
+    .join('\n\n');
+}

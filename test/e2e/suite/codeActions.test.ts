@@ -1,0 +1,69 @@
+// Quick fixes in a real VS Code: the fix the lightbulb offers for the shop Service's broken
+// targetPort, applied through workspace.applyEdit and saved, clears the diagnostic and changes
+// the file on disk in exactly one place: every other byte (comments, layout, line endings) stays.
+
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { eventually, openFile, portchainDiagnostics, summary, workspaceFile } from './helpers';
+import { suite, suiteSetup, suiteTeardown, test } from './mocha';
+
+const SERVICE = 'shop/service.yaml';
+const SERVICE_FINDING = 'shop/service.yaml:15 error target-port-mismatch "8081"';
+
+suite('code actions', () => {
+  let original: Uint8Array;
+
+  suiteSetup(async () => {
+    original = await vscode.workspace.fs.readFile(workspaceFile(SERVICE));
+  });
+
+  suiteTeardown(async () => {
+    // Put the file back as it was for the suites after this one, and wait for its finding to return.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.fs.writeFile(workspaceFile(SERVICE), original);
+    await eventually(async () => assert.ok((await portchainDiagnostics()).map(summary).includes(SERVICE_FINDING)));
+  });
+
+  test('the quick fixes for target-port-mismatch offer the container ports that exist', async () => {
+    const service = await openFile(SERVICE);
+    const diagnostic = await serviceDiagnostic(service);
+    const actions = await codeActionsFor(service, diagnostic);
+    assert.deepEqual(actions.map((action) => action.title), ['Set targetPort to 8080', 'Set targetPort to 9102']);
+    assert.ok(actions.every((action) => action.kind?.value === vscode.CodeActionKind.QuickFix.value));
+  });
+
+  test('applying "Set targetPort to 8080" and saving clears the diagnostic and changes only that scalar on disk', async () => {
+    const service = await openFile(SERVICE);
+    const diagnostic = await serviceDiagnostic(service);
+    const fix = (await codeActionsFor(service, diagnostic)).find((action) => action.title === 'Set targetPort to 8080');
+    assert.ok(fix?.edit, 'no "Set targetPort to 8080" fix with an edit');
+
+    assert.ok(await vscode.workspace.applyEdit(fix.edit), 'the fix was not applied');
+    assert.ok(await service.save(), 'the file was not saved');
+
+    const expected = Buffer.from(original).toString('utf8').replace('      targetPort: 8081\n', '      targetPort: 8080\n');
+    assert.notEqual(expected, Buffer.from(original).toString('utf8'), 'the fixture has no "targetPort: 8081" line to fix');
+    const saved = await vscode.workspace.fs.readFile(workspaceFile(SERVICE));
+    assert.equal(Buffer.from(saved).toString('utf8'), expected);
+    assert.ok(Buffer.from(saved).equals(Buffer.from(expected, 'utf8')), 'the saved bytes differ from the expected text (encoding, BOM or line endings)');
+
+    await eventually(async () => {
+      const shop = (await portchainDiagnostics()).map(summary).filter((line) => line.startsWith('shop/'));
+      assert.deepEqual(shop, ['shop/ingress.yaml:21 error ingress-port-mismatch "8080"']);
+    });
+  });
+});
+
+async function serviceDiagnostic(document: vscode.TextDocument): Promise<vscode.Diagnostic> {
+  return eventually(() => {
+    const found = vscode.languages.getDiagnostics(document.uri).filter((item) => item.source === 'portchain');
+    assert.equal(found.length, 1, `expected the one target-port-mismatch on ${SERVICE}`);
+    return found[0];
+  });
+}
+
+/** The code actions the lightbulb offers at a diagnostic, as VS Code asks for them. */
+async function codeActionsFor(document: vscode.TextDocument, diagnostic: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
+  const found = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+  return found.filter((item): item is vscode.CodeAction => 'title' in item && !('command' in item && typeof item.command === 'string'));
+}

@@ -1,0 +1,194 @@
+// A person finds and fixes the broken shop of examples/ in VS Code, with the packaged portchain
+// (the .vsix, installed into the server: no extensionDevelopmentPath), by keyboard and mouse:
+// the Problems count in the status bar, the squiggle, the hover card, the quick fix menu (Ctrl+.
+// and the lightbulb), the Problems view. scripts/vscode/run-ui.mjs starts the server and runs
+// this file; it takes the server and where to write from the environment. The screenshots of the
+// hover card, the quick fix menu and the Problems view are the ones in docs/images/.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test, type TestContext } from 'node:test';
+import { launchBrowser, workbenchUrl } from '../../../scripts/vscode/browser.mjs';
+import { Workbench } from './workbench';
+
+const env = (name: string): string => {
+  const value = process.env[name];
+  assert.ok(value, `${name} is not set: run the UI tests through \`npm run test:e2e\` (scripts/vscode/run-ui.mjs)`);
+  return value;
+};
+const ORIGIN = env('PORTCHAIN_UI_ORIGIN');
+const WORKSPACE = env('PORTCHAIN_UI_WORKSPACE');
+const LOGS = env('PORTCHAIN_UI_LOGS');
+const ARTIFACTS = env('PORTCHAIN_UI_ARTIFACTS');
+const SCREENSHOTS = process.env.PORTCHAIN_UI_SCREENSHOTS || ARTIFACTS;
+
+/** What the card says hop by hop, as read off the hover widget (✓ / ✗, the hop, its file:line). */
+function hopsOf(card: string): string[] {
+  return card
+    .split('\n')
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .filter((line) => /^[✓✗?] .* · \S+:\d+$/.test(line));
+}
+
+describe('a person fixes the shop of examples/ in VS Code, with the packaged extension', () => {
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let workbench: Workbench;
+  let failures = 0;
+
+  /**
+   * Runs one step of the journey; on failure it keeps a screenshot of the window as it was. Each
+   * step starts where the one before left the window, so after a failure the rest fail at once.
+   */
+  const step = (title: string, body: (t: TestContext) => Promise<void>) =>
+    test(title, async (t) => {
+      if (failures > 0) throw new Error('not tried: an earlier step of the journey failed');
+      try {
+        await body(t);
+      } catch (error) {
+        failures += 1;
+        const path = join(ARTIFACTS, `failure-${failures}.png`);
+        await workbench?.page.screenshot({ path }).catch(() => {});
+        console.error(`[ui] "${title}" failed; the window as it was: ${path}`);
+        throw error;
+      }
+    });
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await launchBrowser({ viewport: { width: 1280, height: 800 } });
+    workbench = new Workbench(browser.page);
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  step('the window opens examples/, portchain activates, and the status bar counts 6 errors and 1 warning', async (t) => {
+    const windowOpened = Date.now();
+    await browser.page.goto(workbenchUrl(ORIGIN, { folder: WORKSPACE }));
+    await workbench.waitForProblemCount('Errors: 6, Warnings: 1', 60_000);
+    const problemsShown = Date.now();
+    assert.match(await workbench.statusItem('portchain.portchain.portchain.status'), /^portchain: \d+ resources, 6 broken$/);
+
+    // When the extension host started and activated portchain, from its log.
+    const activation = activationFromLog();
+    const timings = {
+      extensionHostStartedMs: activation.hostStarted - windowOpened,
+      portchainActivatedMs: activation.activated - windowOpened,
+      activationEvent: activation.event,
+      problemsShownMs: problemsShown - windowOpened,
+    };
+    writeFileSync(join(ARTIFACTS, 'timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
+    t.diagnostic(`window opened → extension host ${timings.extensionHostStartedMs} ms → portchain activated ${timings.portchainActivatedMs} ms (${timings.activationEvent}) → problems in the status bar ${timings.problemsShownMs} ms`);
+    assert.ok(timings.portchainActivatedMs > 0 && timings.portchainActivatedMs < timings.problemsShownMs, `activation at ${timings.portchainActivatedMs} ms precedes the problem count at ${timings.problemsShownMs} ms`);
+  });
+
+  step('shop/service.yaml shows a red squiggle under targetPort 8081, and none under port 80', async () => {
+    await workbench.openFile('shop/service.yaml');
+    const broken = workbench.token('targetPort: 8081', '8081');
+    await assert.doesNotReject(waitUntil(() => workbench.hasErrorSquiggleUnder(broken)), 'no squiggle under 8081');
+    assert.equal(await workbench.hasErrorSquiggleUnder(workbench.token('port: 80', '80')), false, 'a squiggle under port 80');
+  });
+
+  step('hovering the Ingress backend port shows the chain card, ✗ on the Service hop with the ports it has', async () => {
+    await workbench.openFile('shop/ingress.yaml');
+    const card = await workbench.hover(workbench.token('number: 8080', '8080'), /backend: Service storefront port 8080/);
+    assert.deepEqual(hopsOf(card), [
+      '✓ Ingress storefront host shop.example.com path / · shop/ingress.yaml:19',
+      '✗ → Service storefront port 8080 · shop/service.yaml:7',
+    ]);
+    assert.match(card, /✗ 1 broken link/);
+    assert.match(card, /its ports are .*80 \(http\), .*9102 \(metrics\)/);
+    await workbench.dismiss();
+  });
+
+  step('Ctrl+. on the port offers the Service ports; picking 80 drops the count to 5 errors', async () => {
+    const port = workbench.token('number: 8080', '8080');
+    const titles = await workbench.quickFixMenuByKeyboard(port);
+    assert.deepEqual(titles, ['Set port.number to 80', 'Set port.number to 9102']);
+    await browser.page.screenshot({ path: join(SCREENSHOTS, 'quick-fix.png') });
+    await workbench.pickQuickFix('Set port.number to 80');
+    await workbench.waitForProblemCount('Errors: 5, Warnings: 1');
+    assert.equal(await workbench.hasErrorSquiggleUnder(workbench.token('number: 80', '80')), false, 'the squiggle stays after the fix');
+  });
+
+  step('with the port fixed, the hover follows the chain through targetPort to the container, ✗ where nothing listens on 8081', async () => {
+    const card = await workbench.hover(workbench.token('number: 80', '80'), /backend: Service storefront port 80\b/);
+    assert.deepEqual(hopsOf(card), [
+      '✓ Ingress storefront host shop.example.com path / · shop/ingress.yaml:19',
+      '✓ → Service storefront port 80 (http) · shop/service.yaml:14',
+      '✓ → targetPort 8081 · shop/service.yaml:15',
+      '✗ → Deployment storefront / container storefront containerPorts 8080 (http), 9102 (metrics) · shop/deployment.yaml:19',
+    ]);
+    assert.match(card, /No container listens on 8081/);
+    assert.match(card, /kubectl port-forward -n shop svc\/storefront 8080:80/);
+    await browser.page.screenshot({ path: join(SCREENSHOTS, 'hover-card.png') });
+    await workbench.dismiss();
+  });
+
+  step("the Problems view lists the 6 problems left, the Service's targetPort 8081 among them", async () => {
+    const rows = await workbench.problemsView();
+    assert.deepEqual(problemsOf(rows), [
+      'api/api.yaml:30 Warning',
+      'api/api.yaml:56 Error',
+      'gateway/docs.yaml:35 Error',
+      'legacy/guestbook.yaml:24 Error',
+      'legacy/guestbook.yaml:44 Error',
+      'shop/service.yaml:15 Error',
+    ]);
+    const targetPort = rows.find((row) => row.includes('targetPort 8081'));
+    assert.match(targetPort ?? '', /^Error: Service storefront sends port http \(80\) to targetPort 8081, but no container .*storefront.* listens on 8081/);
+    // Without the side bar the messages have the window's width.
+    await browser.page.keyboard.press('Control+B');
+    await browser.page.locator('.part.sidebar').waitFor({ state: 'hidden' });
+    await browser.page.screenshot({ path: join(SCREENSHOTS, 'problems.png') });
+    await browser.page.keyboard.press('Control+B');
+    await workbench.closeProblemsView();
+  });
+
+  step('the lightbulb on targetPort 8081 offers the container ports; picking 8080 leaves 4 errors', async () => {
+    await workbench.openFile('shop/service.yaml');
+    const titles = await workbench.quickFixMenuByLightbulb(workbench.token('targetPort: 8081', '8081'));
+    assert.deepEqual(titles, ['Set targetPort to 8080', 'Set targetPort to 9102']);
+    await workbench.pickQuickFix('Set targetPort to 8080');
+    await workbench.waitForProblemCount('Errors: 4, Warnings: 1');
+    assert.equal(await workbench.hasErrorSquiggleUnder(workbench.token('targetPort: 8080', '8080')), false);
+  });
+});
+
+/** The Problems view's problem rows as `folder/file:line Severity`, sorted, from their aria labels. */
+function problemsOf(rows: string[]): string[] {
+  const problems: string[] = [];
+  let file = '';
+  for (const row of rows) {
+    const group = /^\d+ problems? in file (\S+) of folder (\S+)/.exec(row);
+    if (group) file = `${group[2]}/${group[1]}`;
+    const problem = /^(Error|Warning|Info): .* at line (\d+) and character \d+\./.exec(row);
+    if (problem) problems.push(`${file}:${problem[2]} ${problem[1]}`);
+  }
+  return problems.sort();
+}
+
+/** When the extension host started and when it activated portchain, read off its log. */
+function activationFromLog(): { hostStarted: number; activated: number; event: string } {
+  const sessions = readdirSync(LOGS).sort();
+  assert.ok(sessions.length > 0, `no log folder in ${LOGS}`);
+  const log = readFileSync(join(LOGS, sessions[sessions.length - 1], 'exthost1', 'remoteexthost.log'), 'utf8');
+  // Lines start with the local time: `2026-11-23 18:13:06.467 [info] ...`.
+  const timeOf = (line: string | undefined) => (line ? new Date(line.slice(0, 23).replace(' ', 'T')).getTime() : NaN);
+  const lines = log.split('\n');
+  const started = lines.find((line) => line.includes('Extension host with pid'));
+  const activated = lines.find((line) => line.includes('_doActivateExtension portchain.portchain'));
+  assert.ok(started && activated, `the extension host log does not say when portchain activated:\n${log}`);
+  return { hostStarted: timeOf(started), activated: timeOf(activated), event: /activationEvent: '([^']*)'/.exec(activated)?.[1] ?? '?' };
+}
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`not so after ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
