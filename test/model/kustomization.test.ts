@@ -115,7 +115,11 @@ describe('model: kustomization files', () => {
   });
 
   test('JSON6902 values read as the model reads the same fields in a manifest', () => {
-    assert.deepEqual(containerPortsFromValue({ name: 'http', containerPort: 8080 }).map((port) => [port.name?.value, port.containerPort]), [['http', { kind: 'number', number: 8080, span: containerPortsFromValue({ name: 'http', containerPort: 8080 })[0].containerPort!.span }]]);
+    const ports = containerPortsFromValue([{ name: 'http', containerPort: 8080 }, { containerPort: '${PORT}' }]);
+    assert.deepEqual(ports.map((port) => [port.name?.value, port.containerPort?.kind, port.containerPort?.kind === 'number' ? port.containerPort.number : undefined]), [
+      ['http', 'number', 8080],
+      [undefined, 'unknown', undefined],
+    ]);
     assert.equal(portFromValue('http')?.kind, 'name');
     assert.equal(portFromValue(8080)?.kind, 'number');
     assert.equal(portFromValue({ a: 1 }), undefined);
