@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
+import { setFileText } from '../server/src/graph/helm';
 import { PortGraph } from '../server/src/graph/portGraph';
-import { parseFile } from '../server/src/model/parse';
 import { positionAt } from '../server/src/model/text';
 import type { ParsedFile } from '../server/src/model/types';
 import { runRules } from '../server/src/rules';
@@ -85,11 +85,10 @@ function manifestPaths(folder: string): string[] {
 function analyseExamples(): { files: Map<string, ParsedFile>; found: Map<string, ExpectedFinding[]> } {
   const graph = new PortGraph();
   const files = new Map<string, ParsedFile>();
-  for (const path of manifestPaths(EXAMPLES)) {
-    const file = parseFile(`file://${path}`, readFileSync(path, 'utf8'));
-    graph.setFile(file);
-    files.set(relative(EXAMPLES, path), file);
-  }
+  const paths = manifestPaths(EXAMPLES);
+  // As the server sets text: the chart's templates are read against its values.yaml.
+  for (const path of paths) setFileText(graph, `file://${path}`, readFileSync(path, 'utf8'));
+  for (const path of paths) files.set(relative(EXAMPLES, path), graph.file(`file://${path}`)!);
   const where = (uri: string) => relative(EXAMPLES, uri.slice('file://'.length));
   const found = new Map<string, ExpectedFinding[]>();
   for (const finding of runRules(graph, undefined, where)) {
@@ -138,12 +137,20 @@ describe('examples/', () => {
     });
   }
 
-  test('the chart is read as templates, so its silence is a decision and not a file left unread', () => {
+  test("the chart is read as templates with its values.yaml, so its silence is a decision and not a file left unread", () => {
     const templates = ['chart/templates/deployment.yaml', 'chart/templates/service.yaml'].map((path) => files.get(path)!);
     assert.deepEqual(
       templates.map((file) => file.resources.map((resource) => `${resource.kind} templated=${resource.templated}`)),
       [['Deployment templated=true'], ['Service templated=true']],
     );
+    // The Service's port and the containerPort come from values.yaml; the selector matches by include.
+    const [deployment] = templates[0].resources;
+    const [service] = templates[1].resources;
+    const port = service.service!.ports[0].port;
+    assert.equal(port?.kind === 'number' && `${port.number} from ${port.origin?.path}`, '80 from service.port');
+    const containerPort = deployment.workload!.containers[0].ports[0].containerPort;
+    assert.equal(containerPort?.kind === 'number' && `${containerPort.number} from ${containerPort.origin?.path}`, '8000 from containerPort');
+    assert.deepEqual(service.service!.selector?.includes, ['include "whoami.selectorLabels" .']);
     assert.deepEqual(files.get('chart/values.yaml')!.resources, []);
     assert.deepEqual(files.get('chart/Chart.yaml')!.resources, []);
   });

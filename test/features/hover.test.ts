@@ -674,12 +674,12 @@ spec:
           ports: [{containerPort: 8080}]
 `, `
       hovered: {{ .Values.service.targetPort }}
-      **Service {{…}}** targetPort {{ .Values.service.targetPort }} of port 80
+      **Service {{ include "web.fullname" . }}** targetPort {{ .Values.service.targetPort }} of port 80
 
       ? 1 unknown link
 
-      - ✓ **Service ?** port 80 · [chart/templates/service.yaml:8]
-      - ✓ → **targetPort** {{…}} · [chart/templates/service.yaml:9]
+      - ✓ **Service {{ include "web.fullname" . }}** port 80 · [chart/templates/service.yaml:8]
+      - ✓ → **targetPort** {{ .Values.service.targetPort }} · [chart/templates/service.yaml:9]
       - ? → **Deployment web / container web** containerPorts 8080 · [chart/templates/deploy.yaml:9]
         - _Unknown: the target port is computed by a template or placeholder._
     `);

@@ -8,7 +8,7 @@
 //   #    ^^^^ def                    any other word: a place a feature test expects (`Fixture.marks`);
 //                                    on the cursor's line, columns count as if `$0` were not there
 
-import { parseFile } from '../../server/src/model/parse';
+import { setFileText } from '../../server/src/graph/helm';
 import { PortGraph } from '../../server/src/graph/portGraph';
 
 export const ROOT = 'file:///ws/';
@@ -132,7 +132,8 @@ export function parseFixture(source: string, options: { crlf?: boolean } = {}): 
 /** A graph of the fixture's files, parsed the way the server parses them. */
 export function graphOf(fixture: Fixture): PortGraph {
   const graph = new PortGraph();
-  for (const file of fixture.files) graph.setFile(parseFile(file.uri, file.text));
+  // As Project sets text: a chart's templates read against its values.yaml, whatever the file order.
+  for (const file of fixture.files) setFileText(graph, file.uri, file.text);
   return graph;
 }
 

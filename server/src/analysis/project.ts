@@ -3,9 +3,9 @@
 // the graph's indexes change by that file, and the rule engine re-checks only what the edit may
 // have changed (rules/engine.ts).
 
+import { deleteFileText, setFileText } from '../graph/helm';
 import { PortGraph } from '../graph/portGraph';
 import { textInputFile } from '../model/kustomization';
-import { parseFile } from '../model/parse';
 import type { FileNote, ParsedFile, Resource } from '../model/types';
 import { createRuleEngine } from '../rules';
 import type { RuleEngine } from '../rules/engine';
@@ -39,10 +39,8 @@ export class Project {
   setText(uri: string, text: string, version = 0): ParsedFile {
     const previous = this.graph.file(uri);
     if (previous && previous.text === text && previous.version === version) return previous;
-    const file = parseFile(uri, text, version);
-    this.noteChange(uri, previous);
-    this.graph.setFile(file);
-    return file;
+    // A chart's values.yaml or Chart.yaml changes how the chart's templates read: those are set again too.
+    return setFileText(this.graph, uri, text, version, (changed, before) => this.noteChange(changed, before));
   }
 
   /**
@@ -73,10 +71,7 @@ export class Project {
   }
 
   remove(uri: string): boolean {
-    const previous = this.graph.file(uri);
-    if (!previous) return false;
-    this.noteChange(uri, previous);
-    return this.graph.deleteFile(uri);
+    return deleteFileText(this.graph, uri, (changed, before) => this.noteChange(changed, before));
   }
 
   /** Findings of the whole workspace by file URI (files without findings are absent). */

@@ -22,10 +22,11 @@ import {
   type Hop,
   type PolicyPortExposure,
 } from '../graph/chain';
+import { originOf } from '../graph/helm';
 import type { GraphOptions, LinkState } from '../graph/links';
 import { nodeAt, type PortNode } from '../graph/nodes';
 import { namespaceKey, type PortGraph } from '../graph/portGraph';
-import type { Container, EnvVar, NetworkPolicyPort, PortValue, Resource, Span } from '../model/types';
+import type { Container, EnvVar, Located, NetworkPolicyPort, PortValue, Resource, Span, ValueOrigin } from '../model/types';
 import { offsetOf, positionOf, rangeOf } from './convert';
 
 /** How the card names a file: its path relative to the workspace folder (the Project's `where`). */
@@ -73,7 +74,7 @@ function headingOf(graph: PortGraph, node: Exclude<PortNode, { kind: 'network-po
     case 'backend-service':
     case 'backend-port': {
       const port = node.backend.port ? ` port ${writtenPort(graph, resource, node.backend.port)}` : '';
-      return [`**${md(describe(resource))}** backend: Service ${md(node.backend.serviceName.value)}${md(port)}`];
+      return [`**${md(describe(resource))}** backend: Service ${md(node.backend.serviceName.value)}${md(port)}`, ...originLines(graph, node.kind === 'backend-port' ? node.backend.port : node.backend.serviceName, where)];
     }
     case 'service-name':
     case 'service-selector': {
@@ -95,12 +96,12 @@ function headingOf(graph: PortGraph, node: Exclude<PortNode, { kind: 'network-po
       const { servicePort, field } = node;
       const value = field === 'name' ? servicePort.name?.value : writtenPort(graph, resource, servicePort[field]);
       const context = field === 'port' ? '' : ` of port ${writtenPort(graph, resource, servicePort.port)}${servicePort.name ? ` (${servicePort.name.value})` : ''}`;
-      return [`**${md(describe(resource))}** ${field === 'name' ? 'port name' : field} ${md(value ?? '?')}${md(context)}`];
+      return [`**${md(describe(resource))}** ${field === 'name' ? 'port name' : field} ${md(value ?? '?')}${md(context)}`, ...originLines(graph, servicePort[field], where)];
     }
     case 'container-port': {
       const { port, field } = node;
       const value = field === 'name' ? port.name?.value : writtenPort(graph, resource, port[field]);
-      const lines = [`**${md(containerOf(resource, node.container))}** ${field === 'name' ? 'port name' : field} ${md(value ?? '?')}`];
+      const lines = [`**${md(containerOf(resource, node.container))}** ${field === 'name' ? 'port name' : field} ${md(value ?? '?')}`, ...originLines(graph, port[field], where)];
       if (field === 'hostPort') lines.push('', '_hostPort opens the port on the one node the pod runs on and moves with the pod; a Service is the usual way in._');
       return lines;
     }
@@ -135,7 +136,7 @@ function headingOf(graph: PortGraph, node: Exclude<PortNode, { kind: 'network-po
 function originOfEnv(graph: PortGraph, workload: Resource, env: EnvVar, where: Where): string {
   const ref = env.configMapKeyRef ?? env.secretKeyRef;
   if (!ref) {
-    if (!env.value) return 'It has no value.';
+    if (!env.value) return env.valueUnknown ? 'Its value comes from a ConfigMap or Secret that a template names, so the workspace cannot tell the port.' : 'It has no value.';
     const written = graph.file(workload.uri)?.text.slice(env.value.span.start, env.value.span.end) ?? env.value.value;
     return env.valueUnknown ? `Its value ${md(written)} is computed, so the workspace cannot tell the port.` : `Its value is written here: ${md(env.value.value)}.`;
   }
@@ -326,7 +327,8 @@ function pushBranches(lines: string[], graph: PortGraph, branches: readonly Bran
 function pushHop(lines: string[], graph: PortGraph, hop: Hop, depth: number, arrow: boolean, where: Where): void {
   const indent = '  '.repeat(depth);
   const place = hop.uri && hop.span ? ` · ${link(graph, hop.uri, hop.span, where)}` : '';
-  lines.push(`${indent}- ${stateMark(hop.state)} ${arrow ? '→ ' : ''}**${md(unmasked(hop.label))}** ${md(unmasked(hop.value))}${place}`);
+  const origin = hop.origin ? ` · ${originText(graph, hop.origin, where)}` : '';
+  lines.push(`${indent}- ${stateMark(hop.state)} ${arrow ? '→ ' : ''}**${md(unmasked(hop.label))}** ${md(unmasked(hop.value))}${place}${origin}`);
   if (hop.problem) lines.push(`${indent}  - _${md(unmasked(hop.problem))}_`);
 }
 
@@ -389,6 +391,21 @@ function link(graph: PortGraph, uri: string, span: Span, where: Where): string {
   return `[${md(`${where(uri)}:${line}`)}](${target})`;
 }
 
+/**
+ * Where a value a chart's template resolved comes from: `from values.yaml: service.port` with a
+ * link to the entry, or the action's own `default` where values.yaml leaves it unset.
+ */
+function originText(graph: PortGraph, origin: ValueOrigin, where: Where): string {
+  if (origin.fallback) return `the template's default, as values.yaml leaves ${md(origin.path)} unset ${link(graph, origin.uri, origin.span, where)}`;
+  return `from values.yaml: ${md(origin.path)} ${link(graph, origin.uri, origin.span, where)}`;
+}
+
+/** The line under a heading that says where the hovered value comes from, where a template resolved it. */
+function originLines(graph: PortGraph, value: PortValue | Located<unknown> | undefined, where: Where): string[] {
+  const origin = originOf(value);
+  return origin ? ['', `Its value is ${originText(graph, origin, where)}`] : [];
+}
+
 /** Escapes the characters Markdown would read as formatting in names and values. */
 function md(text: string): string {
   return text.replace(/[\\`*_[\]<>|~]/g, '\\$&');
@@ -405,7 +422,7 @@ function unmasked(text: string): string {
 }
 
 function describe(resource: Resource): string {
-  return `${resource.kind} ${resource.name?.value ?? (resource.templated ? '{{…}}' : '(unnamed)')}`;
+  return `${resource.kind} ${resource.name?.value ?? resource.templatedName ?? (resource.templated ? '{{…}}' : '(unnamed)')}`;
 }
 
 function containerOf(workload: Resource, container: Container): string {

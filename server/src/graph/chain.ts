@@ -2,8 +2,9 @@
 // NodePort, LoadBalancer) → Service port → targetPort → container port → the port the process binds.
 // Hovers draw it, code lenses summarise it; it reuses the link resolution the rules report from.
 
-import type { Backend, Container, LabelSelector, NetworkPolicyPort, ParsedFile, PortValue, Resource, ServicePort, Span } from '../model/types';
+import type { Backend, Container, LabelSelector, NetworkPolicyPort, ParsedFile, PortValue, Resource, ServicePort, Span, ValueOrigin } from '../model/types';
 import { bindPorts, type BindPort } from './bindPorts';
+import { originOf } from './helm';
 import { resolveBackendPort, resolveBackendService, resolveTarget, selectorMatches, selectWorkloads, serviceSelection, servingContainers, type ContainerPortRef, type GraphOptions, type LinkState, type Selection, type TargetResolution } from './links';
 import { namespaceKey, type PortGraph } from './portGraph';
 import type { PortNode } from './nodes';
@@ -25,6 +26,8 @@ export interface Hop {
   role?: HopRole;
   /** The port number the hop resolves to, where it has one: the Service port, the containerPort, the port the process binds. */
   port?: number;
+  /** Where a template resolved the hop's value: the chart's values.yaml entry (or the action's default). */
+  origin?: ValueOrigin;
 }
 
 export interface Chain {
@@ -196,7 +199,7 @@ export function servicesSelecting(graph: PortGraph, workload: Resource): Resourc
   for (const service of graph.servicesIn(namespaceKey(workload))) {
     if (!candidates.has(service)) continue;
     const selector = service.service?.selector;
-    if (!selector || !selectorMatches(selector, workload.workload!.podLabels)) continue;
+    if (!selector || !selectorMatches(selector, workload.workload!.podLabels, workload.workload!.podLabelIncludes)) continue;
     if (selectionOf(graph, service).workloads.includes(workload)) out.push(service);
   }
   return out;
@@ -291,7 +294,7 @@ export function chainsOfServicePort(graph: PortGraph, service: Resource, service
       port: nodePort ?? (spec.type === 'LoadBalancer' ? numberOf(servicePort.port) : undefined),
     });
   }
-  const serviceHop: Hop = { label: `Service ${service.name?.value ?? '?'}`, value: servicePortText(servicePort), uri: service.uri, span: servicePort.port?.span ?? servicePort.span, state: 'ok', role: 'service', port: numberOf(servicePort.port) };
+  const serviceHop: Hop = { label: `Service ${service.name?.value ?? service.templatedName ?? '?'}`, value: servicePortText(servicePort), uri: service.uri, span: servicePort.port?.span ?? servicePort.span, state: 'ok', role: 'service', port: numberOf(servicePort.port), ...withOrigin(servicePort.port) };
   const heads: Hop[][] = entryHops.length > 0 ? entryHops.map((entry) => [entry, serviceHop]) : [[serviceHop]];
   const selection = selectionOf(graph, service);
   const workloads = onlyWorkload ? selection.workloads.filter((workload) => workload === onlyWorkload) : selection.workloads;
@@ -305,6 +308,7 @@ export function chainsOfServicePort(graph: PortGraph, service: Resource, service
     problem,
     role: 'target',
     port: numberOf(target),
+    ...withOrigin(target),
   });
   if (workloads.length === 0) {
     const problem =
@@ -345,10 +349,10 @@ function chainsIntoWorkload(graph: PortGraph, workload: Resource, options: Graph
 
 function workloadHops(graph: PortGraph, resolution: TargetResolution, options: GraphOptions): Hop[] {
   const { workload } = resolution;
-  const label = (container: Container) => `${workload.kind} ${workload.name?.value ?? '?'} / container ${container.name?.value ?? '?'}`;
+  const label = (container: Container) => `${workload.kind} ${workload.name?.value ?? workload.templatedName ?? '?'} / container ${container.name?.value ?? '?'}`;
   if (resolution.matches.length > 0) {
     return resolution.matches.flatMap((match) => [
-      { label: label(match.container), value: `containerPort ${containerPortText(match.port)}`, uri: workload.uri, span: match.port.containerPort?.span ?? match.port.span, state: 'ok' as LinkState, role: 'container' as HopRole, port: numberOf(match.port.containerPort) },
+      { label: label(match.container), value: `containerPort ${containerPortText(match.port)}`, uri: workload.uri, span: match.port.containerPort?.span ?? match.port.span, state: 'ok' as LinkState, role: 'container' as HopRole, port: numberOf(match.port.containerPort), ...withOrigin(match.port.containerPort) },
       processHop(graph, workload, match.container, options, match.port.containerPort?.kind === 'number' ? match.port.containerPort.number : undefined),
     ]);
   }
@@ -421,13 +425,19 @@ function containerPortText(port: { containerPort?: { kind: string; number?: numb
   return `${portText(port.containerPort)}${port.name ? ` (${port.name.value})` : ''}${port.protocol !== 'TCP' ? `/${port.protocol}` : ''}`;
 }
 
+/** `{ origin }` for a value a template resolved, else nothing (so plain hops keep their shape). */
+function withOrigin(port: PortValue | undefined): { origin?: ValueOrigin } {
+  const origin = originOf(port);
+  return origin ? { origin } : {};
+}
+
 function numberOf(port: { kind: string; number?: number } | undefined): number | undefined {
   return port?.kind === 'number' ? port.number : undefined;
 }
 
 /**
  * A port as its file writes it: like portText, but a value a template computes reads as the
- * template action itself (the model keeps such values as blanked-out text of the same length).
+ * template action itself, as the file has it.
  */
 export function writtenPortText(graph: PortGraph, uri: string, port: PortValue | undefined): string {
   if (port?.kind !== 'unknown') return portText(port);

@@ -4,6 +4,7 @@
 import type { Backend, Container, ContainerPort, LabelSelector, PortValue, Resource, ServicePort } from '../model/types';
 import { bindPorts, configFileBindPorts, type BindPort } from './bindPorts';
 import { inPartialBuild, withinBuild } from './kustomize';
+import { templateRootOf } from './helm';
 import { directoryOf, linkedNamespaces, namespaceKey, nearestDirectory, type PortGraph } from './portGraph';
 
 export type LinkState = 'ok' | 'broken' | 'unknown';
@@ -15,9 +16,14 @@ export interface GraphOptions {
 // ---------------------------------------------------------------------------------------------
 // Selectors
 
-/** Whether a label selector matches a label set (matchLabels and matchExpressions). */
-export function selectorMatches(selector: LabelSelector, labels: Map<string, string>): boolean {
+/**
+ * Whether a label selector matches a label set (matchLabels and matchExpressions). `includes` are
+ * the template includes that write the label set (a workload's `podLabelIncludes`): a selector
+ * built from includes matches labels built from the same ones.
+ */
+export function selectorMatches(selector: LabelSelector, labels: Map<string, string>, includes: readonly string[] = []): boolean {
   for (const [key, value] of selector.matchLabels) if (labels.get(key) !== value) return false;
+  for (const include of selector.includes ?? []) if (!includes.includes(include)) return false;
   for (const expression of selector.matchExpressions) {
     const value = labels.get(expression.key);
     switch (expression.operator) {
@@ -51,16 +57,19 @@ export function selectWorkloads(graph: PortGraph, from: Resource, selector: Labe
   const key = namespaceKey(from);
   // A kustomize build's copy selects within its build (and files no build includes).
   const candidates = withinBuild(from, selectorCandidates(graph, key, selector));
+  const symbolic = isSymbolic(selector);
   const workloads = preferOwnFile(
     nearestDirectory(
-      candidates.filter((workload) => selectorMatches(selector, workload.workload!.podLabels)),
+      candidates.filter((workload) => selectorMatches(selector, workload.workload!.podLabels, workload.workload!.podLabelIncludes) && (!symbolic || sameChart(from, workload))),
       from.uri,
     ),
     from.uri,
   );
   if (workloads.length > 0) return { state: 'ok', workloads };
+  // Where the selector or some pod labels are written by templates the values do not resolve,
+  // no match proves nothing.
   const hasWorkloads = from.variant ? withinBuild(from, graph.workloadsIn(key)).length > 0 : graph.hasWorkloadsIn(key);
-  const unknown = selector.incomplete || from.templated || inPartialBuild(from) || !hasWorkloads || graph.hasTemplatedWorkloadsIn(key) || graph.mayHaveUnseenPodsIn(key) || foreignToNamespace(graph, key, selector);
+  const unknown = selector.incomplete || (from.templated && !from.templatePartsKnown) || inPartialBuild(from) || !hasWorkloads || graph.hasTemplatedWorkloadsIn(key) || graph.mayHaveUnseenPodsIn(key) || foreignToNamespace(graph, key, selector);
   return { state: unknown ? 'unknown' : 'broken', workloads };
 }
 
@@ -100,6 +109,19 @@ function selectorCandidates(graph: PortGraph, key: string, selector: LabelSelect
     if (best.length === 0) break;
   }
   return best ?? graph.workloadsIn(key);
+}
+
+/** Whether a selector matches by template expressions (includes, or values written as an action) rather than by plain labels. */
+function isSymbolic(selector: LabelSelector): boolean {
+  if (selector.includes && selector.includes.length > 0) return true;
+  for (const value of selector.matchLabels.values()) if (value.startsWith('{{')) return true;
+  return false;
+}
+
+/** Whether two resources are templates of one chart, where the same expression renders the same labels. */
+function sameChart(a: Resource, b: Resource): boolean {
+  const root = templateRootOf(a.uri);
+  return root !== undefined && root === templateRootOf(b.uri);
 }
 
 /** The workloads a Service selects; unknown for Services without a selector or of type ExternalName. */
@@ -163,8 +185,10 @@ export function resolveTarget(graph: PortGraph, service: Resource, servicePort: 
     result.state = 'ok';
     return result;
   }
+  const doubt = templateDoubt(service, servicePort, workload);
   if (result.protocolMismatches.length > 0) {
-    result.state = service.templated || workload.templated ? 'unknown' : 'broken';
+    result.state = doubt ? 'unknown' : 'broken';
+    result.unknownReason = doubt;
     return result;
   }
   if (target.kind === 'number') {
@@ -191,12 +215,25 @@ export function resolveTarget(graph: PortGraph, service: Resource, servicePort: 
     result.unknownReason = 'its containers declare no ports, so only the running process can tell';
     return result;
   }
-  if (service.templated || workload.templated) {
-    result.unknownReason = 'a template may add the port';
+  if (doubt) {
+    result.unknownReason = doubt;
     return result;
   }
   result.state = 'broken';
   return result;
+}
+
+/**
+ * Why a template leaves a Service port's link into a workload undecided, or undefined where what
+ * the model read (literal, or resolved from the chart's values.yaml) is all there is.
+ */
+function templateDoubt(service: Resource, servicePort: ServicePort, workload: Resource): string | undefined {
+  if (service.templated && !service.templatePartsKnown) return 'a template or patch the workspace cannot read may change the Service';
+  if (workload.templated && !workload.templatePartsKnown) return 'a template or patch the workspace cannot read may add the port';
+  if (servicePort.incomplete) return 'a template action the values do not resolve may name the port or set its protocol';
+  if (service.service?.selector?.unreadable) return 'part of the selector is computed by a template, so the Service may select other pods';
+  if (workload.workload?.portsIncomplete) return 'a template may add the port';
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -258,6 +295,6 @@ export function resolveBackendPort(service: Resource, port: PortValue | undefine
     port.kind === 'number' ? candidate.port?.kind === 'number' && candidate.port.number === port.number : candidate.name?.value === port.name,
   );
   if (servicePort) return { state: 'ok', servicePort };
-  const unreadable = ports.some((candidate) => candidate.port?.kind === 'unknown' || candidate.port === undefined) || service.templated;
+  const unreadable = ports.some((candidate) => candidate.port?.kind === 'unknown' || candidate.port === undefined) || (service.templated && (!service.templatePartsKnown || service.service!.portsIncomplete === true));
   return { state: unreadable ? 'unknown' : 'broken', servicePort: undefined };
 }

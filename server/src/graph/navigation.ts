@@ -514,7 +514,7 @@ function policiesSelecting(graph: PortGraph, workload: Resource): Resource[] {
   for (const resource of graph.resources()) {
     if (!resource.networkPolicy || !namespaces.has(namespaceKey(resource))) continue;
     // The label match first: the selection proper (nearest directory) costs a pass over the namespace's workloads.
-    if (selectorMatches(policySelector(resource), workload.workload!.podLabels) && policySelection(graph, resource).includes(workload)) out.push(resource);
+    if (selectorMatches(policySelector(resource), workload.workload!.podLabels, workload.workload!.podLabelIncludes) && policySelection(graph, resource).includes(workload)) out.push(resource);
   }
   return out;
 }

@@ -204,6 +204,7 @@ export class PortGraph {
     return out.length > 1 ? out.sort(byId) : out;
   }
 
+  /** Whether some workload's pod labels are written by a template in a way the model cannot read as plain labels. */
   hasTemplatedWorkloadsIn(key: string): boolean {
     return this.some(key, 'nsflags', (ns) => ns.templatedWorkloads > 0);
   }
@@ -238,7 +239,7 @@ export class PortGraph {
       out.add(`wls:${ns}`);
       out.add(`wlany:${ns}`);
       for (const [label, value] of resource.workload.podLabels) out.add(`label:${ns}:${label}=${value}`);
-      if (resource.templated) out.add(`nsflags:${ns}`);
+      if (labelsInDoubt(resource)) out.add(`nsflags:${ns}`);
     } else if (resource.service) {
       out.add(`svcs:${ns}`);
       if (resource.name) {
@@ -318,7 +319,7 @@ export class PortGraph {
           if (set.size === 0) ns.workloadsByLabel.delete(key);
         }
       }
-      if (resource.templated) ns.templatedWorkloads += step;
+      if (labelsInDoubt(resource)) ns.templatedWorkloads += step;
     } else if (resource.service) {
       ns.serviceCount += step;
       if (!resource.name) {
@@ -340,6 +341,11 @@ export class PortGraph {
       ns.podCreatingCustomResources += step;
     }
   }
+}
+
+/** Whether a workload's pod labels may be other than the model read: a template writes them in a way it cannot follow. */
+function labelsInDoubt(workload: Resource): boolean {
+  return workload.templated && (!workload.templatePartsKnown || workload.workload?.podLabelsOpen !== false);
 }
 
 function byId(a: Resource, b: Resource): number {

@@ -1,16 +1,22 @@
 // Text → resources with ranges. Total: any input, however broken, gives a ParsedFile.
 
-import { parseAllDocuments, type Document } from 'yaml';
-import { computeLineStarts, maskTemplateActions, readDisableDirectives } from './text';
+import { isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Document } from 'yaml';
+import { computeLineStarts, readDisableDirectives } from './text';
 import { readResource } from './resources';
-import { YamlReader } from './yamlTree';
-import type { FileNote, ParsedFile, Resource, Span } from './types';
+import { scanTemplate } from './template';
+import { YamlReader, type PlacedSubstitution, type TemplateContext } from './yamlTree';
+import type { ChartTemplate, FileNote, HelmValues, ParsedFile, Resource, Span, TemplateSubstitution } from './types';
 
 /** Files above this size are not parsed; they are reported instead (generated dumps, not manifests). */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
-/** Parses one file version into resources. Never throws. */
-export function parseFile(uri: string, text: string, version = 0): ParsedFile {
+/**
+ * Parses one file version into resources. Never throws. `chart` is set for a chart's template:
+ * its substitutions are the rendered values of some of its actions (the graph works them out from
+ * the chart's values.yaml), which the model reads as if the template had rendered them, marked
+ * with their origin.
+ */
+export function parseFile(uri: string, text: string, version = 0, chart?: ChartTemplate): ParsedFile {
   const lineStarts = computeLineStarts(text);
   const file: ParsedFile = {
     uri,
@@ -32,7 +38,8 @@ export function parseFile(uri: string, text: string, version = 0): ParsedFile {
     return file;
   }
   try {
-    readDocuments(file);
+    readDocuments(file, chart);
+    if (VALUES_FILE.test(uri)) file.helmValues = readHelmValues(text);
   } catch (error) {
     // The yaml package is total in practice; this keeps the promise if a future version is not.
     file.resources = [];
@@ -41,18 +48,30 @@ export function parseFile(uri: string, text: string, version = 0): ParsedFile {
   return file;
 }
 
-function readDocuments(file: ParsedFile): void {
-  const masked = maskTemplateActions(file.text);
-  const source = masked?.text ?? file.text;
-  const actions = masked?.actions ?? [];
+function readDocuments(file: ParsedFile, chart: ChartTemplate | undefined): void {
+  const substitutions = chart?.substitutions ?? [];
+  const scan = scanTemplate(file.text);
+  let source = file.text;
+  let actions: Span[] = [];
+  let context: TemplateContext | undefined;
+  if (scan) {
+    const rendered = substitute(scan.masked, scan.actions, substitutions);
+    source = rendered.text;
+    const resolved = new Set(rendered.placed.map((placed) => placed.span.start));
+    actions = scan.actions.filter((action) => !resolved.has(action.span.start)).map((action) => action.span);
+    context = { text: file.text, lineStarts: file.lineStarts, actions: scan.actions, substitutions: rendered.placed, partsKnown: chart !== undefined };
+  }
+  const masked = scan !== undefined;
   const parsed = parseAllDocuments(source, { prettyErrors: false, uniqueKeys: false, strict: false });
   const documents: Document.Parsed[] = Array.isArray(parsed) ? parsed : [];
   file.documentCount = documents.length;
   documents.forEach((document, index) => {
+    const reader = new YamlReader(document, actions, context);
     if (document.errors.length > 0) {
       const error = document.errors[0];
-      const start = error.pos?.[0] ?? document.range[0];
-      const end = Math.max(start, error.pos?.[1] ?? start);
+      const at = reader.originalSpan(error.pos?.[0] ?? document.range[0], error.pos?.[1] ?? error.pos?.[0] ?? document.range[0]);
+      const start = at.start;
+      const end = Math.max(start, at.end);
       const message = firstLine(error.message);
       file.notes.push({
         kind: 'yaml-syntax',
@@ -61,13 +80,73 @@ function readDocuments(file: ParsedFile): void {
       });
       return;
     }
-    const reader = new YamlReader(document, actions);
     const id = `${file.uri}#${index}`;
     collectResources(file.uri, id, reader, document.contents, file.resources);
   });
-  if (masked && file.resources.length > 0) {
-    file.notes.push({ kind: 'template', message: 'a template: values computed by template actions are unknown', span: actions[0] });
+  if (scan && file.resources.length > 0) {
+    const message = substitutions.length > 0 ? "a template: values are read from the chart's values.yaml where an action looks them up; the rest are unknown" : 'a template: values computed by template actions are unknown';
+    file.notes.push({ kind: 'template', message, span: scan.actions[0].span });
   }
+}
+
+/**
+ * The text the YAML parser reads for a template: actions blanked out (see maskTemplateActions),
+ * except those with a substitution, which read as their rendered text. Substitutions that match
+ * no action that prints are ignored.
+ */
+function substitute(masked: string, actions: readonly { span: Span; output: boolean }[], substitutions: readonly TemplateSubstitution[]): { text: string; placed: PlacedSubstitution[] } {
+  if (substitutions.length === 0) return { text: masked, placed: [] };
+  const printing = new Map(actions.filter((action) => action.output).map((action) => [action.span.start, action.span.end]));
+  const usable = substitutions
+    .filter((substitution) => printing.get(substitution.span.start) === substitution.span.end && !/[\r\n]/.test(substitution.text))
+    .sort((a, b) => a.span.start - b.span.start);
+  const pieces: string[] = [];
+  const placed: PlacedSubstitution[] = [];
+  let read = 0;
+  let length = 0;
+  for (const substitution of usable) {
+    if (substitution.span.start < read) continue;
+    const before = masked.slice(read, substitution.span.start);
+    pieces.push(before, substitution.text);
+    length += before.length;
+    placed.push({ span: substitution.span, parsedStart: length, parsedEnd: length + substitution.text.length, origin: substitution.origin });
+    length += substitution.text.length;
+    read = substitution.span.end;
+  }
+  pieces.push(masked.slice(read));
+  return { text: pieces.join(''), placed };
+}
+
+/** A chart's values file: `values.yaml` or `values.yml`. */
+const VALUES_FILE = /(^|\/)values\.ya?ml$/;
+
+/** The first document of a values file as plain data, with the span of every scalar by its dotted path. */
+function readHelmValues(text: string): HelmValues | undefined {
+  try {
+    return helmValuesOf(text);
+  } catch {
+    // A values file the yaml package cannot turn into data (an alias bomb) resolves nothing.
+    return undefined;
+  }
+}
+
+function helmValuesOf(text: string): HelmValues | undefined {
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: false, strict: false });
+  if (document.errors.length > 0 || !isMap(document.contents)) return undefined;
+  const spans = new Map<string, Span>();
+  const walk = (node: unknown, path: string) => {
+    if (!isMap(node)) return;
+    for (const pair of node.items) {
+      if (!isScalar(pair.key)) continue;
+      const key = `${path}${String(pair.key.value)}`;
+      const value = pair.value;
+      if (isScalar(value) && value.range) spans.set(key, { start: value.range[0], end: value.range[1] });
+      else if (isMap(value)) walk(value, `${key}.`);
+      else if (isSeq(value) && value.range) spans.set(key, { start: value.range[0], end: value.range[1] });
+    }
+  };
+  walk(document.contents, '');
+  return { data: document.toJS({ maxAliasCount: 100 }), spans };
 }
 
 /** Reads a document (or a List's items) into resources. */

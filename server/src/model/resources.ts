@@ -77,6 +77,12 @@ export function readResource(uri: string, id: string, r: YamlReader, map: YAMLMa
     kindSpan: kind.span,
     templated: r.templated,
   };
+  if (r.knowsTemplateParts) resource.templatePartsKnown = true;
+  if (!name && r.templated) {
+    const nameNode = r.get(metadata, 'name');
+    const written = r.isTemplated(nameNode) ? r.written(r.span(nameNode) ?? { start: 0, end: 0 }) : undefined;
+    if (written) resource.templatedName = written;
+  }
   const k = kind.value;
   if (k in WORKLOAD_TEMPLATES) resource.workload = readWorkload(r, map, k);
   else if (k === 'Service') resource.service = readService(r, map);
@@ -94,7 +100,7 @@ function readWorkload(r: YamlReader, map: YAMLMap, kind: string): Workload {
   const templatePath = WORKLOAD_TEMPLATES[kind];
   const template = templatePath ? r.at(map, ...templatePath) : map;
   const podSpec = r.get(template, 'spec');
-  const labelsNode = r.at(template, 'metadata', 'labels');
+  const labels = r.labelMap(r.get(template, 'metadata'), 'labels');
   const containers: Container[] = [];
   for (const item of r.items(r.get(podSpec, 'containers'))) containers.push(readContainer(r, item, 'container'));
   for (const item of r.items(r.get(podSpec, 'initContainers'))) {
@@ -102,14 +108,11 @@ function readWorkload(r: YamlReader, map: YAMLMap, kind: string): Workload {
     containers.push(readContainer(r, item, restartPolicy === 'Always' ? 'sidecar' : 'init'));
   }
   const selectorNode = kind === 'Pod' ? undefined : r.at(map, 'spec', 'selector');
-  return {
-    podLabels: r.stringMap(labelsNode).entries,
-    podLabelsSpan: r.span(labelsNode),
-    selector: selectorNode
-      ? MAP_SELECTOR_KINDS.has(kind)
-        ? mapSelector(r, selectorNode)
-        : readLabelSelector(r, selectorNode)
-      : undefined,
+  const selector = selectorNode ? (MAP_SELECTOR_KINDS.has(kind) ? mapSelector(r, r.get(map, 'spec'), 'selector') : readLabelSelector(r, selectorNode)) : undefined;
+  const workload: Workload = {
+    podLabels: labels.entries,
+    podLabelsSpan: labels.span,
+    selector,
     containers,
     podSpecPath: templatePath ? [...templatePath, 'spec'].join('.') : 'spec',
     serviceName: kind === 'StatefulSet' ? r.knownString(r.at(map, 'spec', 'serviceName')) : undefined,
@@ -117,7 +120,42 @@ function readWorkload(r: YamlReader, map: YAMLMap, kind: string): Workload {
     hostNetwork: r.boolean(r.get(podSpec, 'hostNetwork')) === true,
     configVolumes: readConfigVolumes(r, podSpec),
   };
+  if (r.templated) {
+    // The API server requires a controller's template labels to carry its selector's, so the
+    // includes of the selector are the pods' too.
+    const includes = [...new Set([...labels.includes, ...(selector?.includes ?? [])])];
+    if (includes.length > 0) workload.podLabelIncludes = includes;
+    workload.podLabelsOpen = !labels.complete || labels.symbolic || includes.length > 0 || r.addsEntries(template) || r.addsEntries(r.get(template, 'metadata'));
+    workload.portsIncomplete = containersIncomplete(r, template, podSpec);
+  }
+  return workload;
 }
+
+/**
+ * Whether an unresolved template action may add a container, or change what the model read of
+ * one that matters for its ports: ports, env, envFrom, command, args, restartPolicy.
+ */
+function containersIncomplete(r: YamlReader, template: unknown, podSpec: unknown): boolean {
+  if (r.addsEntries(template) || r.addsEntries(podSpec)) return true;
+  for (const field of ['containers', 'initContainers']) {
+    const pair = r.pair(podSpec, field);
+    if (!pair) continue;
+    if (r.addsEntries(pair) || (pair.value !== null && pair.value !== undefined && !r.seq(pair.value))) return true;
+    for (const item of r.items(pair.value)) {
+      if (!r.map(item) || r.addsEntries(r.map(item))) return true;
+      for (const key of CONTAINER_PORT_FIELDS) if (r.unresolvedIn(r.pair(item, key))) return true;
+      // An env var's value the template computes is an unknown value of a known name (bindPorts
+      // knows which names matter); an entry a template adds, or whose name it computes, is not.
+      const env = r.pair(item, 'env');
+      if (r.addsEntries(env)) return true;
+      for (const entry of r.items(env?.value)) if (!r.map(entry) || r.addsEntries(r.map(entry)) || r.unresolvedIn(r.pair(entry, 'name'))) return true;
+    }
+  }
+  return false;
+}
+
+/** The fields of a container whose every unresolved action may change the ports it serves or binds. */
+const CONTAINER_PORT_FIELDS = ['ports', 'envFrom', 'command', 'args', 'restartPolicy'];
 
 function readConfigVolumes(r: YamlReader, podSpec: unknown): ConfigVolume[] {
   const out: ConfigVolume[] = [];
@@ -158,14 +196,21 @@ function readContainer(r: YamlReader, node: unknown, role: ContainerRole): Conta
     const name = r.knownString(r.get(item, 'name'));
     if (!name) continue;
     const valueNode = r.get(item, 'value');
-    const value = r.string(valueNode);
+    const templatedValue = r.isTemplated(valueNode);
+    const read = r.string(valueNode);
+    // A value an action computes reads as the action, as the file writes it.
+    const value = read && templatedValue ? { value: r.written(read.span) ?? read.value, span: read.span } : read;
     const valueFrom = r.get(item, 'valueFrom');
+    const configMapKeyRef = readKeyRef(r, r.get(valueFrom, 'configMapKeyRef'));
+    const secretKeyRef = readKeyRef(r, r.get(valueFrom, 'secretKeyRef'));
+    // A ref whose name or key a template computes (and values.yaml does not give) holds an unknown value.
+    const unreadRef = !configMapKeyRef && !secretKeyRef && (r.unresolvedIn(r.pair(valueFrom, 'configMapKeyRef')) || r.unresolvedIn(r.pair(valueFrom, 'secretKeyRef')));
     env.push({
       name,
       value,
-      valueUnknown: value !== undefined && (r.isTemplated(valueNode) || value.value.includes('$(')),
-      configMapKeyRef: readKeyRef(r, r.get(valueFrom, 'configMapKeyRef')),
-      secretKeyRef: readKeyRef(r, r.get(valueFrom, 'secretKeyRef')),
+      valueUnknown: (value !== undefined && (templatedValue || value.value.includes('$('))) || unreadRef,
+      configMapKeyRef,
+      secretKeyRef,
       span: r.span(item) ?? name.span,
     });
   }
@@ -207,41 +252,49 @@ function readKeyRef(r: YamlReader, node: unknown): KeyRef | undefined {
 function readLabelSelector(r: YamlReader, node: unknown): LabelSelector | undefined {
   const span = r.span(node);
   if (!span || !r.map(node)) return undefined;
-  const matchLabels = r.stringMap(r.get(node, 'matchLabels'));
-  let incomplete = !matchLabels.complete || r.isTemplated(node);
+  const matchLabels = r.labelMap(node, 'matchLabels');
+  let unreadable = !matchLabels.complete || r.addsEntries(r.map(node)) || r.unresolvedIn(r.pair(node, 'matchExpressions'));
   const matchExpressions = r.items(r.get(node, 'matchExpressions')).flatMap((item) => {
     const key = r.knownString(r.get(item, 'key'));
     const operator = r.knownString(r.get(item, 'operator'));
     if (!key || !operator) {
-      incomplete = true;
+      unreadable = true;
       return [];
     }
     const values = r.items(r.get(item, 'values')).flatMap((value) => {
       const text = r.knownString(value);
-      if (!text) incomplete = true;
+      if (!text) unreadable = true;
       return text ? [text.value] : [];
     });
     return [{ key: key.value, operator: operator.value, values }];
   });
-  return { matchLabels: matchLabels.entries, matchExpressions, span, incomplete };
+  const incomplete = unreadable || matchLabels.symbolic || r.isTemplated(node);
+  return withIncludes({ matchLabels: matchLabels.entries, matchExpressions, span, incomplete }, matchLabels.includes, unreadable);
 }
 
-/** A plain label map used as a selector (Service, ReplicationController). */
-function mapSelector(r: YamlReader, node: unknown): LabelSelector | undefined {
-  const span = r.span(node);
-  if (!span) return undefined;
-  const labels = r.stringMap(node);
-  return { matchLabels: labels.entries, matchExpressions: [], span, incomplete: !labels.complete };
+/** A plain label map used as a selector (Service, ReplicationController): `key` of `parent`. */
+function mapSelector(r: YamlReader, parent: unknown, key: string): LabelSelector | undefined {
+  const labels = r.labelMap(parent, key);
+  if (!labels.span || !r.pair(parent, key)) return undefined;
+  return withIncludes({ matchLabels: labels.entries, matchExpressions: [], span: labels.span, incomplete: !labels.complete || labels.symbolic }, labels.includes, !labels.complete);
+}
+
+/** Adds what a template says about a selector, only where it says something (plain YAML keeps its old shape). */
+function withIncludes(selector: LabelSelector, includes: string[], unreadable: boolean): LabelSelector {
+  if (includes.length > 0) selector.includes = includes;
+  if (unreadable) selector.unreadable = true;
+  return selector;
 }
 
 function readService(r: YamlReader, map: YAMLMap): ServiceSpec {
   const spec = r.get(map, 'spec');
   const type = r.knownString(r.get(spec, 'type'));
-  const selectorNode = r.get(spec, 'selector');
-  const selector = mapSelector(r, selectorNode);
+  const selector = mapSelector(r, spec, 'selector');
+  const portsPair = r.pair(spec, 'ports');
+  let portsIncomplete = r.addsEntries(portsPair);
   const ports: ServicePort[] = r.items(r.get(spec, 'ports')).map((item, index) => {
     const protocol = r.knownString(r.get(item, 'protocol'));
-    return {
+    const servicePort: ServicePort = {
       index,
       name: r.knownString(r.get(item, 'name')),
       port: r.integerPort(r.get(item, 'port')),
@@ -251,8 +304,14 @@ function readService(r: YamlReader, map: YAMLMap): ServiceSpec {
       protocolSpan: protocol?.span,
       span: r.span(item) ?? { start: 0, end: 0 },
     };
+    if (r.templated) {
+      servicePort.incomplete = !r.map(item) || r.addsEntries(r.map(item)) || r.unresolvedIn(r.pair(item, 'name')) || r.unresolvedIn(r.pair(item, 'protocol'));
+      if (servicePort.incomplete) portsIncomplete = true;
+    }
+    return servicePort;
   });
   return {
+    ...(r.templated ? { portsIncomplete } : {}),
     type: type?.value ?? 'ClusterIP',
     typeSpan: type?.span,
     headless: r.knownString(r.get(spec, 'clusterIP'))?.value === 'None',

@@ -14,17 +14,60 @@ export interface Span {
 export interface Located<T> {
   value: T;
   span: Span;
+  /** Where a template action computed it: the chart's values.yaml (or the action's `default`). */
+  origin?: ValueOrigin;
 }
 
 /**
  * A port as written. A YAML integer is a number; any string is a name, as Kubernetes reads an
  * IntOrString (so `"8080"` is a name). Template actions and placeholders such as `${PORT}` are
- * unknown: the workspace cannot say what they become.
+ * unknown: the workspace cannot say what they become. An action the chart's values.yaml resolves
+ * is a number or a name like any other, with its `origin`; `span` is then the action's.
  */
 export type PortValue =
-  | { kind: 'number'; number: number; span: Span }
-  | { kind: 'name'; name: string; span: Span }
+  | { kind: 'number'; number: number; span: Span; origin?: ValueOrigin }
+  | { kind: 'name'; name: string; span: Span; origin?: ValueOrigin }
+  /** `text` is the source as written (`{{ .Values.port }}`, `${PORT}`). */
   | { kind: 'unknown'; text: string; span: Span };
+
+/**
+ * Where a value that a template action computes was read from: an entry of the chart's values
+ * file, or, where values.yaml leaves it empty, the `default` written in the action itself.
+ */
+export interface ValueOrigin {
+  /** The values path, `service.port`. */
+  path: string;
+  /** The values file, or the template itself for a `default`. */
+  uri: string;
+  /** The value's scalar in that file: the values entry, or the `default` literal. */
+  span: Span;
+  /** True where the value is the action's `default` because values.yaml leaves it unset or empty. */
+  fallback: boolean;
+}
+
+/** A template action's rendered text, worked out by the graph from the chart's values (graph/helm.ts). */
+export interface TemplateSubstitution {
+  /** The action's span in the template. */
+  span: Span;
+  /** What the action renders to: the text Helm would print. */
+  text: string;
+  origin: ValueOrigin;
+}
+
+/**
+ * How the graph has a chart's template read (graph/helm.ts): with the values its chart's
+ * values.yaml resolves, and judged part by part (`Resource.templatePartsKnown`).
+ */
+export interface ChartTemplate {
+  substitutions: readonly TemplateSubstitution[];
+}
+
+/** A chart's values file as plain data, with where each scalar of it is written. */
+export interface HelmValues {
+  data: unknown;
+  /** Dotted values path (`service.port`) → the span of its scalar. */
+  spans: Map<string, Span>;
+}
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP' | string;
 
@@ -36,6 +79,8 @@ export interface Resource {
   apiVersion: string;
   kind: string;
   name: Located<string> | undefined;
+  /** Where a template action the values do not resolve computes the name: the name as written (`{{ include "web.fullname" . }}`), for messages. */
+  templatedName?: string;
   /** As written; undefined where `metadata.namespace` is absent (the namespace it is applied to). */
   namespace: Located<string> | undefined;
   labels: Map<string, string>;
@@ -48,6 +93,14 @@ export interface Resource {
    * lists may be incomplete, so rules never call a link broken on such a resource's evidence.
    */
   templated: boolean;
+  /**
+   * True for a chart's template (read with a ChartTemplate) whose parts the model worked out:
+   * which of them unresolved actions may still change (`portsIncomplete`, `podLabelsOpen`, a
+   * selector's `unreadable`, a port's `incomplete`); links judge the rest. Any other templated
+   * resource (a file with actions outside a chart, a kustomize patch portchain cannot apply)
+   * leaves all its values in doubt.
+   */
+  templatePartsKnown?: boolean;
   /** Set on the copy of a resource that one kustomize build makes (graph/kustomize.ts); absent on a file's own resources. */
   variant?: Variant;
   workload?: Workload;
@@ -83,6 +136,17 @@ export interface LabelSelector {
   span: Span;
   /** True where part of the selector is a template action or otherwise unreadable. */
   incomplete: boolean;
+  /**
+   * Template includes that write labels into the selector (`include "chart.selectorLabels" .`):
+   * a pod template whose labels include the same ones matches them. Values of `matchLabels` may
+   * also be an action written as `{{ include "chart.name" . }}`, equal only to the same action.
+   */
+  includes?: string[];
+  /**
+   * True where part of the selector is unreadable even as a template expression (an action that
+   * is no include, a templated key): a match on the rest may select pods the selector would not.
+   */
+  unreadable?: boolean;
 }
 
 export interface LabelExpression {
@@ -108,6 +172,15 @@ export interface Workload {
   hostNetwork?: boolean;
   /** ConfigMaps and Secrets the pod mounts as volumes: config files that may say where the process listens. */
   configVolumes?: ConfigVolume[];
+  /**
+   * Template includes that write the pod labels, with those of the controller's own selector
+   * (the API server requires the template's labels to carry the selector's).
+   */
+  podLabelIncludes?: string[];
+  /** True where a template may give the pods labels the model cannot read as plain pairs (an include, an unresolved value). */
+  podLabelsOpen?: boolean;
+  /** True where a template may add or change containers, their ports, env, envFrom or args (what the model read may not be all). */
+  portsIncomplete?: boolean;
 }
 
 /** A `configMap` or `secret` volume of a pod (or a source of a `projected` one). */
@@ -152,7 +225,10 @@ export interface EnvVar {
   name: Located<string>;
   /** A literal `value`; undefined where the value comes from a ref (or is absent). */
   value: Located<string> | undefined;
-  /** The literal value is (or contains) a template action or `$(VAR)` reference. */
+  /**
+   * The literal value is (or contains) a template action or `$(VAR)` reference, or the value comes
+   * from a ConfigMap or Secret ref whose name or key a template action computes.
+   */
   valueUnknown: boolean;
   configMapKeyRef: KeyRef | undefined;
   secretKeyRef: KeyRef | undefined;
@@ -187,6 +263,8 @@ export interface ServiceSpec {
   ports: ServicePort[];
   externalTrafficPolicy: Located<string> | undefined;
   span: Span;
+  /** True where a template may add ports, or rename or re-protocol one (what the model read may not be all). */
+  portsIncomplete?: boolean;
 }
 
 export interface ServicePort {
@@ -198,6 +276,8 @@ export interface ServicePort {
   protocol: Protocol;
   protocolSpan: Span | undefined;
   span: Span;
+  /** True where a template action the model cannot resolve may set this entry's name or protocol, or add fields. */
+  incomplete?: boolean;
 }
 
 /** Where a request reaches a Service from outside it: an Ingress backend or a route's backendRef. */
@@ -316,4 +396,9 @@ export interface ParsedFile {
   disabled: DisableDirectives;
   /** How many YAML documents the file holds, Kubernetes or not. */
   documentCount: number;
+  /**
+   * The plain data of a file named values.yaml or values.yml (a Helm chart's values, where a
+   * Chart.yaml sits beside it: the graph decides), for resolving the chart's templates.
+   */
+  helmValues?: HelmValues;
 }

@@ -2,6 +2,7 @@
 // route-port-missing. Each reads the backend's namespace (a backendRef's `namespace:`, else the
 // resource's own) and says nothing where the workspace cannot tell.
 
+import { originNote, originOf, valuePlace } from '../graph/helm';
 import { resolveBackendPort, resolveBackendService, type BackendResolution } from '../graph/links';
 import { directoryOf, namespaceKey, namespaceLabel } from '../graph/portGraph';
 import type { Backend, PortValue, Resource, ServicePort, Span } from '../model/types';
@@ -180,7 +181,7 @@ function reportPortMismatch(context: RuleContext, from: Resource, backend: Backe
   const ports = service.service!.ports;
   const serviceName = service.name?.value ?? backend.serviceName.value;
   const written = port.kind === 'number' ? String(port.number) : port.name;
-  let message = `${describe(from)} sends to Service ${serviceName} port ${written}, but ${describe(service)} (${context.where(service.uri)}) has ${ports.length === 1 ? 'port' : 'ports'} ${ports.map(describeServicePort).join(', ')}`;
+  let message = `${describe(from)} sends to Service ${serviceName} port ${written}${originNote(port, context.where)}, but ${describe(service)} (${context.where(service.uri)}) has ${ports.length === 1 ? 'port' : 'ports'} ${ports.map(describeServicePort).join(', ')}`;
 
   const viaTarget = ports.find((candidate) => sameTarget(candidate, port));
   if (viaTarget?.port?.kind === 'number') {
@@ -204,9 +205,10 @@ function reportPortMismatch(context: RuleContext, from: Resource, backend: Backe
     if (candidate.port?.kind !== 'number') continue;
     const value = replacementFor(backend, port, candidate);
     if (value === undefined) continue;
+    const origin = originOf(port);
     fixes.push({
-      title: `Set ${backend.portField} to ${value}`,
-      edits: [{ uri: from.uri, span: port.span, newText: value }],
+      title: origin ? `Set ${origin.fallback ? `the default of .Values.${origin.path}` : `${origin.path} in values.yaml`} to ${value}` : `Set ${backend.portField} to ${value}`,
+      edits: [{ ...valuePlace(from.uri, port), newText: value }],
       preferred: ports.length === 1 || candidate === viaTarget || (meant !== undefined && candidate.name?.value === meant),
     });
   }

@@ -1,6 +1,7 @@
 // Where traffic enters at the Service: node-port-range, node-port-conflict, node-port-type,
 // traffic-policy. Node ports are cluster-wide, so these rules look across namespaces.
 
+import { originNote, originOf, valuePlace } from '../graph/helm';
 import { inSameBuild } from '../graph/kustomize';
 import { namespaceKey } from '../graph/portGraph';
 import type { Resource, ServicePort, Span } from '../model/types';
@@ -51,14 +52,17 @@ function checkRange(context: RuleContext, use: NodePortUse, taken: Set<number>):
   const fixes: FixHint[] = [];
   const free = lowestFreePort(context, taken);
   if (free !== undefined) taken.add(free);
-  if (free !== undefined) fixes.push({ title: `Move nodePort to ${free}`, edits: [{ uri: use.service.uri, span: use.span, newText: String(free) }], preferred: true });
-  const removal = removeLine(context, use.service.uri, use.span, 'nodePort');
+  // A value from a chart's values.yaml is moved there; the template keeps its action.
+  const nodePort = use.servicePort.nodePort;
+  const origin = originOf(nodePort);
+  if (free !== undefined) fixes.push({ title: origin ? `Set ${origin.path} to ${free}` : `Move nodePort to ${free}`, edits: [{ ...(nodePort ? valuePlace(use.service.uri, nodePort) : { uri: use.service.uri, span: use.span }), newText: String(free) }], preferred: true });
+  const removal = origin ? undefined : removeLine(context, use.service.uri, use.span, 'nodePort');
   if (removal) fixes.push({ title: 'Remove nodePort: let the cluster allocate one', edits: [removal] });
   context.report({
     rule: 'node-port-range',
     uri: use.service.uri,
     span: use.span,
-    message: `${describe(use.service)} ${portLabel(use.servicePort)} asks for nodePort ${use.number}, outside the node port range ${low}–${high}: the API server rejects it`,
+    message: `${describe(use.service)} ${portLabel(use.servicePort)} asks for nodePort ${use.number}${originNote(nodePort, context.where)}, outside the node port range ${low}–${high}: the API server rejects it`,
     fixes,
   });
 }

@@ -2,6 +2,7 @@
 // port-name-invalid, port-duplicate, port-range, and the host-port warning. No links are needed:
 // each finding is about values written in one resource.
 
+import { originNote } from '../graph/helm';
 import { isPlaceholder } from '../model/yamlTree';
 import type { ContainerPort, Located, PortValue, Resource, ServicePort } from '../model/types';
 import { containerLabel, describeContainerPort, insertMapEntry, portValueText, probeField } from './portText';
@@ -325,7 +326,7 @@ function checkRange(context: RuleContext, resource: Resource, port: PortValue | 
     rule: 'port-range',
     uri: resource.uri,
     span: port.span,
-    message: `${what} is ${value}, outside 1–65535${zeroAllowed ? zeroNote : ''}: the API server rejects it`,
+    message: `${what} is ${value}${originNote(port, context.where)}, outside 1–65535${zeroAllowed ? zeroNote : ''}: the API server rejects it`,
   });
   return false;
 }

@@ -2,7 +2,8 @@
 // implicit-target-port, protocol-mismatch. Every selected workload is checked, not any one.
 
 import { resolveTarget, serviceSelection, type ContainerPortRef, type TargetResolution } from '../graph/links';
-import type { Resource, ServicePort } from '../model/types';
+import { originNote, originOf, valuePlace } from '../graph/helm';
+import type { PortValue, Resource, ServicePort, Span } from '../model/types';
 import { nearestName } from './backends';
 import { insertMapEntry } from './portText';
 import { describe, type FixHint, type RuleContext, type RuleFamily } from './types';
@@ -36,12 +37,17 @@ function reportBrokenTarget(context: RuleContext, service: Resource, servicePort
   const { workload, target } = resolution;
   if (!target || target.kind === 'unknown') return;
   const where = context.where(workload.uri);
-  const portLabel = servicePort.name ? `port ${servicePort.name.value} (${portText(servicePort.port)})` : `port ${portText(servicePort.port)}`;
+  const portNote = originNote(servicePort.port, context.where);
+  const portLabel = servicePort.name ? `port ${servicePort.name.value} (${portText(servicePort.port)}${portNote ? `, ${portNote.slice(2, -1)}` : ''})` : `port ${portText(servicePort.port)}${portNote}`;
   const related = resolution.declared.map((ref) => ({
     uri: workload.uri,
     span: ref.port.containerPort?.span ?? ref.port.span,
     message: `containerPort ${describePort(ref)} of container ${ref.container.name?.value ?? '?'} in ${describe(workload)}`,
   }));
+  // A value from values.yaml is fixed there: point at it too.
+  const targetOrigin = originOf(target);
+  if (targetOrigin) related.unshift({ uri: targetOrigin.uri, span: targetOrigin.span, message: `${targetOrigin.fallback ? `the default of .Values.${targetOrigin.path}` : targetOrigin.path}: ${portText(target)}, the ${resolution.implicit ? 'port' : 'targetPort'} of ${describe(service)}` });
+  const targetNote = originNote(target, context.where);
 
   if (resolution.protocolMismatches.length > 0) {
     const mismatch = resolution.protocolMismatches[0];
@@ -51,7 +57,7 @@ function reportBrokenTarget(context: RuleContext, service: Resource, servicePort
       span: servicePort.protocolSpan ?? target.span,
       message: `${describe(service)} ${portLabel} speaks ${servicePort.protocol}, but container ${mismatch.container.name?.value ?? '?'} of ${describe(workload)} (${where}) declares ${describePort(mismatch)} as ${mismatch.port.protocol}`,
       related: [{ uri: workload.uri, span: mismatch.port.protocolSpan ?? mismatch.port.span, message: `protocol ${mismatch.port.protocol} of ${describe(workload)}` }],
-      fixes: servicePort.protocolSpan ? [{ title: `Set protocol to ${mismatch.port.protocol}`, edits: [{ uri: service.uri, span: servicePort.protocolSpan, newText: mismatch.port.protocol }] }] : [],
+      fixes: servicePort.protocolSpan && !writtenByTemplate(context, service.uri, servicePort.protocolSpan) ? [{ title: `Set protocol to ${mismatch.port.protocol}`, edits: [{ uri: service.uri, span: servicePort.protocolSpan, newText: mismatch.port.protocol }] }] : [],
     });
     return;
   }
@@ -62,7 +68,7 @@ function reportBrokenTarget(context: RuleContext, service: Resource, servicePort
       rule: 'target-port-name-missing',
       uri: service.uri,
       span: target.span,
-      message: `${describe(service)} sends ${portLabel} to targetPort ${target.name}, but no container of ${describe(workload)} (${where}) has a port named ${target.name}: its containerPorts are ${declaredText}`,
+      message: `${describe(service)} sends ${portLabel} to targetPort ${target.name}${targetNote}, but no container of ${describe(workload)} (${where}) has a port named ${target.name}: its containerPorts are ${declaredText}`,
       related,
       fixes: targetFixes(service, resolution),
     });
@@ -92,7 +98,7 @@ function reportBrokenTarget(context: RuleContext, service: Resource, servicePort
     rule: 'target-port-mismatch',
     uri: service.uri,
     span: target.span,
-    message: `${describe(service)} sends ${portLabel} to targetPort ${target.number}, but no container of ${describe(workload)} (${where}) listens on ${target.number}: its containerPorts are ${declaredText}`,
+    message: `${describe(service)} sends ${portLabel} to targetPort ${target.number}${targetNote}, but no container of ${describe(workload)} (${where}) listens on ${target.number}: its containerPorts are ${declaredText}`,
     related,
     fixes: targetFixes(service, resolution),
   });
@@ -108,13 +114,26 @@ function targetFixes(service: Resource, resolution: TargetResolution): FixHint[]
   numbered.forEach((ref, index) => {
     const value = target.kind === 'name' && ref.port.name ? ref.port.name.value : portText(ref.port.containerPort);
     const preferred = meant !== undefined ? value === meant && !fixes.some((fix) => fix.preferred) : index === 0 && numbered.length === 1;
-    fixes.push({ title: `Set targetPort to ${value}`, edits: [{ uri: service.uri, span: target.span, newText: value }], preferred });
+    fixes.push({ title: `Set ${fieldTitle('targetPort', target)} to ${value}`, edits: [{ ...valuePlace(service.uri, target), newText: value }], preferred });
   });
   if (target.kind === 'number' && numbered.length === 1) {
     const ref = numbered[0];
-    fixes.push({ title: `Set containerPort of ${ref.container.name?.value ?? 'the container'} to ${target.number}`, edits: [{ uri: resolution.workload.uri, span: ref.port.containerPort!.span, newText: String(target.number) }] });
+    const containerPort = ref.port.containerPort!;
+    fixes.push({ title: `Set ${fieldTitle(`containerPort of ${ref.container.name?.value ?? 'the container'}`, containerPort)} to ${target.number}`, edits: [{ ...valuePlace(resolution.workload.uri, containerPort), newText: String(target.number) }] });
   }
   return fixes;
+}
+
+/** `targetPort`, or `service.targetPort in values.yaml` where a fix writes to the chart's values (or the action's default). */
+function fieldTitle(field: string, value: PortValue): string {
+  const origin = originOf(value);
+  if (!origin) return field;
+  return origin.fallback ? `the default of .Values.${origin.path}` : `${origin.path} in values.yaml`;
+}
+
+/** Whether a span of a file is (or holds) a template action, which a fix must not overwrite. */
+function writtenByTemplate(context: RuleContext, uri: string, span: Span): boolean {
+  return context.graph.file(uri)?.text.slice(span.start, span.end).includes('{{') === true;
 }
 
 /** An edit that adds `targetPort: value` to the port entry: a line of its own below `port:`, or beside it in a flow map. */

@@ -61,5 +61,5 @@ export type RuleFamily = (context: RuleContext) => void;
 
 /** `Deployment web`, the way messages name a resource. */
 export function describe(resource: Resource): string {
-  return `${resource.kind} ${resource.name?.value ?? '(unnamed)'}`;
+  return `${resource.kind} ${resource.name?.value ?? resource.templatedName ?? '(unnamed)'}`;
 }
