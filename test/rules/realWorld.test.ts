@@ -135,6 +135,34 @@ spec:
   });
 });
 
+describe('ports a control plane configures', () => {
+  test('an Istio gateway listens on the ports of the Istio Gateway resources that select it', () => {
+    check(`
+# --- istio-system/ingressgateway.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: istio-ingressgateway, namespace: istio-system}
+spec:
+  selector: {matchLabels: {istio: ingressgateway}}
+  template:
+    metadata: {labels: {istio: ingressgateway}}
+    spec:
+      containers:
+        - name: istio-proxy
+          image: gcr.io/istio-release/proxyv2:1.29.1
+          args: [proxy, router, --domain, $(POD_NAMESPACE).svc.cluster.local]
+          ports: [{containerPort: 15021}, {containerPort: 8080}, {containerPort: 8443}]
+# --- knative/local-gateway.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: knative-local-gateway, namespace: istio-system}
+spec:
+  selector: {istio: ingressgateway}
+  ports: [{name: http2, port: 80, targetPort: 8081}]
+`);
+  });
+});
+
 describe('the API server and kubectl', () => {
   test('a networking.k8s.io/v1 Ingress written with serviceName and servicePort', () => {
     check(`

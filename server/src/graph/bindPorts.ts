@@ -77,16 +77,33 @@ export function bindPorts(graph: PortGraph, workload: Resource, container: Conta
         origin: undefined,
         description: `${name}=${variable.value.value}`,
       });
-    } else if (variable.valueUnknown) {
-      // A ref whose name or key a template computes: set, to a value the workspace cannot read.
-      fromEnv.set(name, { port: undefined, source: 'env', label: name, span: variable.span, origin: undefined, description: `${name} from a ref a template computes` });
     }
   }
   // `env` wins over `envFrom` for the same name, as the kubelet applies them.
   for (const [name, port] of fromEnvFrom) if (!fromEnv.has(name)) out.push(port);
   out.push(...fromEnv.values());
   out.push(...listeningFlags(container.argv));
+  const router = istioGatewayRouter(container.argv);
+  if (router) out.push(router);
   return out;
+}
+
+/**
+ * Istio's gateway agent, `pilot-agent proxy router`, runs an Envoy whose listeners are the ports
+ * of the Istio Gateway resources that select its pods, pushed by istiod at run time: which ports
+ * it binds is not written in the pod at all.
+ */
+function istioGatewayRouter(argv: Located<string>[]): BindPort | undefined {
+  const at = argv.findIndex((arg, index) => arg.value === 'proxy' && argv[index + 1]?.value === 'router');
+  if (at < 0) return undefined;
+  return {
+    port: undefined,
+    source: 'flag',
+    label: 'proxy router',
+    span: { start: argv[at].span.start, end: argv[at + 1].span.end },
+    origin: undefined,
+    description: 'proxy router: an Istio gateway, listening on the ports of the Istio Gateway resources that select it',
+  };
 }
 
 /** A decimal port number in a config value, tolerating quotes and spaces. */
