@@ -77,6 +77,9 @@ export function bindPorts(graph: PortGraph, workload: Resource, container: Conta
         origin: undefined,
         description: `${name}=${variable.value.value}`,
       });
+    } else if (variable.valueUnknown) {
+      // A ref whose name or key a template computes: set, to a value the workspace cannot read.
+      fromEnv.set(name, { port: undefined, source: 'env', label: name, span: variable.span, origin: undefined, description: `${name} from a ref a template computes` });
     }
   }
   // `env` wins over `envFrom` for the same name, as the kubelet applies them.
