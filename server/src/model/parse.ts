@@ -1,6 +1,6 @@
 // Text → resources with ranges. Total: any input, however broken, gives a ParsedFile.
 
-import { isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Document } from 'yaml';
+import { Composer, isMap, isScalar, isSeq, parseDocument, Parser, type Document } from 'yaml';
 import { computeLineStarts, readDisableDirectives } from './text';
 import { readResource } from './resources';
 import { scanTemplate } from './template';
@@ -62,10 +62,14 @@ function readDocuments(file: ParsedFile, chart: ChartTemplate | undefined): void
     context = { text: file.text, lineStarts: file.lineStarts, actions: scan.actions, substitutions: rendered.placed, partsKnown: chart !== undefined };
   }
   const masked = scan !== undefined;
-  const parsed = parseAllDocuments(source, { prettyErrors: false, uniqueKeys: false, strict: false });
-  const documents: Document.Parsed[] = Array.isArray(parsed) ? parsed : [];
-  file.documentCount = documents.length;
-  documents.forEach((document, index) => {
+  const chunks = documentChunks(source);
+  file.documentCount = chunks.length;
+  chunks.forEach((chunk, index) => {
+    // A cheap look at the top-level kind first: most bytes of a large workspace are CRDs, RBAC
+    // and files that are not Kubernetes at all, and none of them carries a port.
+    if (!mayHoldPorts(source, chunk)) return;
+    const document = parseChunk(source, chunk);
+    if (!document) return;
     const reader = new YamlReader(document, actions, context);
     if (document.errors.length > 0) {
       const error = document.errors[0];
@@ -87,6 +91,90 @@ function readDocuments(file: ParsedFile, chart: ChartTemplate | undefined): void
     const message = substitutions.length > 0 ? "a template: values are read from the chart's values.yaml where an action looks them up; the rest are unknown" : 'a template: values computed by template actions are unknown';
     file.notes.push({ kind: 'template', message, span: scan.actions[0].span });
   }
+}
+
+const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: false, strict: false } as const;
+
+/** Parses one document of the text, with node ranges that are offsets into the whole text. */
+function parseChunk(source: string, chunk: Span): Document.Parsed | undefined {
+  const parser = new Parser();
+  // The parser counts offsets from where it is told to start, so node ranges stay text offsets.
+  parser.offset = chunk.start;
+  const composer = new Composer(PARSE_OPTIONS);
+  let document: Document.Parsed | undefined;
+  for (const parsed of composer.compose(parser.parse(source.slice(chunk.start, chunk.end)), true, chunk.end)) {
+    document ??= parsed as Document.Parsed;
+  }
+  return document;
+}
+
+/**
+ * The documents of a YAML stream: a line that starts with `---` or `...` ends one (YAML forbids
+ * either at the start of a line inside content). A chunk of only comments and blank lines is no
+ * document.
+ */
+export function documentChunks(text: string): Span[] {
+  const chunks: Span[] = [];
+  let start = 0;
+  let lineStart = 0;
+  const close = (end: number) => {
+    if (hasContent(text, start, end)) chunks.push({ start, end });
+  };
+  for (;;) {
+    const newline = text.indexOf('\n', lineStart);
+    const lineEnd = newline < 0 ? text.length : newline + 1;
+    if (isMarker(text, lineStart)) {
+      if (lineStart > start) close(lineStart);
+      // `---` opens the next document (and may carry its content); `...` only ends one.
+      start = text.charCodeAt(lineStart) === 46 ? lineEnd : lineStart;
+    }
+    if (newline < 0) break;
+    lineStart = lineEnd;
+  }
+  if (start < text.length) close(text.length);
+  return chunks;
+}
+
+function isMarker(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  if (c !== 45 /* - */ && c !== 46 /* . */) return false;
+  if (text.charCodeAt(at + 1) !== c || text.charCodeAt(at + 2) !== c) return false;
+  const next = text.charCodeAt(at + 3);
+  return Number.isNaN(next) || next === 32 || next === 9 || next === 10 || next === 13;
+}
+
+/** Whether a chunk holds anything but blank lines, comments and its `---` marker. */
+function hasContent(text: string, start: number, end: number): boolean {
+  let lineStart = start;
+  while (lineStart < end) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0 || lineEnd > end) lineEnd = end;
+    let line = text.slice(lineStart, lineEnd).trim();
+    if (lineStart === start && isMarker(text, lineStart)) line = line.slice(3).trim();
+    if (line !== '' && !line.startsWith('#')) return true;
+    lineStart = lineEnd + 1;
+  }
+  return false;
+}
+
+/** Kinds that never carry a port, a selector or a port setting: read past without parsing. */
+const PORTLESS_KINDS = new Set([
+  'CustomResourceDefinition', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount',
+  'PodSecurityPolicy', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding', 'APIService', 'PriorityClass', 'StorageClass', 'PersistentVolume',
+  'PersistentVolumeClaim', 'LimitRange', 'ResourceQuota', 'PodDisruptionBudget', 'CSIDriver', 'RuntimeClass',
+  'VolumeSnapshotClass', 'IngressClass', 'GatewayClass', 'Certificate', 'ClusterIssuer', 'Issuer', 'PrometheusRule',
+]);
+
+const TOP_LEVEL_KIND = /^kind:[ \t]*["']?([A-Za-z0-9]+)["']?[ \t]*(?:#.*)?\r?$/m;
+
+/** Whether a document may matter to the port graph: Kubernetes at all, and not of a kind that carries no port. */
+function mayHoldPorts(text: string, chunk: Span): boolean {
+  const body = text.slice(chunk.start, chunk.end);
+  const kind = TOP_LEVEL_KIND.exec(body)?.[1];
+  if (kind !== undefined) return !PORTLESS_KINDS.has(kind);
+  // No plain top-level `kind:` line: a flow mapping, an indented document, a List's items, or not Kubernetes at all.
+  return body.includes('kind') || body.includes('apiVersion');
 }
 
 /**
