@@ -3,7 +3,7 @@
 --
 --   nvim --headless --clean -u NONE -c 'luafile test/neovim/portchain.lua'
 --
--- PORTCHAIN_NVIM_CONFIG names a JSON file: { node, server, root, output, timeoutMs,
+-- PORTCHAIN_NVIM_CONFIG names a JSON file (test/support/editorSession.ts writes it): { node, server, root, output, timeoutMs,
 -- open = [paths], requests = [{ name, method, file, line, character }] } (paths relative to root,
 -- positions zero-based as LSP counts them). It starts `node server --stdio` on root, opens the files
 -- as YAML buffers, waits for the server's diagnostics, sends each request from the buffer of its
