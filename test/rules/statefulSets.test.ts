@@ -138,4 +138,59 @@ spec:
   ports: [{port: 80}]
 `);
   });
+
+  test("kustomize builds: each overlay's StatefulSet reaches its own prefixed Service, and its monitor the Service's port", () => {
+    check(`
+# --- base/kustomization.yaml
+resources: [statefulset.yaml, service.yaml, monitor.yaml]
+# --- base/statefulset.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  replicas: 3
+  serviceName: db-headless
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: db, image: postgres:16, ports: [{name: metrics, containerPort: 9187}]}]
+# --- base/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: db-headless, labels: {app: db}}
+spec:
+  clusterIP: None
+  selector: {app: db}
+  ports: [{name: metrics, port: 9187}]
+# --- base/monitor.yaml
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: db}
+spec:
+  selector: {matchLabels: {app: db}}
+  endpoints: [{port: metrics}]
+# --- overlays/dev/kustomization.yaml
+namespace: dev
+namePrefix: dev-
+commonLabels: {env: dev}
+resources: [../../base]
+# --- overlays/prod/kustomization.yaml
+namespace: prod
+namePrefix: prod-
+commonLabels: {env: prod}
+resources: [../../base]
+patches:
+  - path: replicas.yaml
+# --- overlays/prod/replicas.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  replicas: 5
+  template:
+    spec:
+      containers: [{name: db, env: [{name: MODE, value: prod}]}]
+`);
+  });
 });

@@ -11,6 +11,7 @@
 // selects, the Services or pods come from elsewhere (a chart, an operator, the kubelet Service the
 // operator itself manages), so nothing is reported.
 
+import { inPartialBuild, withinBuild } from '../graph/kustomize';
 import { resolveTarget, selectorMatches, serviceSelection, servingContainers } from '../graph/links';
 import { namespaceKey, namespaceLabel } from '../graph/portGraph';
 import type { LabelSelector, MonitorEndpoint, MonitorSpec, PortValue, Resource, ServicePort } from '../model/types';
@@ -27,7 +28,7 @@ export const serviceMonitorRules: RuleFamily = (context) => {
   for (const monitor of context.subjects()) {
     const spec = monitor.monitor;
     // A template may compute the selector or the port names, so templated monitors are never judged.
-    if (!spec || monitor.templated || spec.endpoints.length === 0) continue;
+    if (!spec || monitor.templated || spec.endpoints.length === 0 || inPartialBuild(monitor)) continue;
     const selector = spec.selector ?? everything(monitor);
     if (selector.incomplete || selector.matchExpressions.some((expression) => !KNOWN_OPERATORS.has(expression.operator))) continue;
     const namespaces = selectedNamespaces(monitor, spec);
@@ -72,7 +73,7 @@ function checkServiceMonitor(context: RuleContext, monitor: Resource, spec: Moni
   for (const key of namespaces) {
     // A Service whose name or labels a template computes may be one the monitor selects.
     if (graph.hasUnnamedServicesIn(key)) return;
-    for (const service of graph.servicesIn(key)) {
+    for (const service of withinBuild(monitor, graph.servicesIn(key))) {
       if (service.templated) return;
       if (selectorMatches(selector, service.labels) && !selected.includes(service)) selected.push(service);
     }
@@ -131,7 +132,7 @@ function checkPodMonitor(context: RuleContext, monitor: Resource, spec: MonitorS
   for (const key of namespaces) {
     // Pods a template or an operator makes may be the ones the monitor selects.
     if (graph.hasTemplatedWorkloadsIn(key) || graph.mayHaveUnseenPodsIn(key)) return;
-    for (const workload of graph.workloadsIn(key)) {
+    for (const workload of withinBuild(monitor, graph.workloadsIn(key))) {
       if (selectorMatches(selector, workload.workload!.podLabels) && !selected.includes(workload)) selected.push(workload);
     }
   }

@@ -9,6 +9,7 @@
 // the Service name get one virtual IP, and kube-dns has no per-pod names), so only then is a
 // Service that is not headless reported.
 
+import { inPartialBuild, withinBuild } from '../graph/kustomize';
 import { selectorMatches } from '../graph/links';
 import { directoryOf, linkedNamespaces, namespaceKey, namespaceLabel } from '../graph/portGraph';
 import type { Located, Resource } from '../model/types';
@@ -23,7 +24,8 @@ export const statefulSetRules: RuleFamily = (context) => {
     const serviceName = statefulSet.workload?.serviceName;
     if (statefulSet.kind !== 'StatefulSet' || !serviceName || serviceName.value === '' || statefulSet.templated) continue;
     const key = namespaceKey(statefulSet);
-    const services = context.graph.servicesNamed(key, serviceName.value, statefulSet.uri);
+    // A kustomize build's copy links within its build.
+    const services = withinBuild(statefulSet, context.graph.servicesNamed(key, serviceName.value, statefulSet.uri));
     if (services.length === 0) {
       if (expectsService(context, statefulSet, serviceName.value)) reportMissing(context, statefulSet, serviceName);
       continue;
@@ -59,8 +61,9 @@ function selectsPods(service: Resource, statefulSet: Resource): boolean | undefi
 function expectsService(context: RuleContext, statefulSet: Resource, name: string): boolean {
   const key = namespaceKey(statefulSet);
   const graph = context.graph;
-  const services = graph.servicesIn(key);
-  if (services.length === 0 || graph.hasUnnamedServicesIn(key)) return false;
+  const services = withinBuild(statefulSet, graph.servicesIn(key));
+  // A build that names something the workspace does not hold may hold this Service too.
+  if (services.length === 0 || graph.hasUnnamedServicesIn(key) || inPartialBuild(statefulSet)) return false;
   const linked = new Set(linkedNamespaces(key));
   const elsewhere = graph.servicesNamedAnywhere(name).filter((service) => !linked.has(namespaceKey(service)));
   // A namesake without metadata.namespace may be applied to this namespace, and a StatefulSet
@@ -77,7 +80,7 @@ function reportMissing(context: RuleContext, statefulSet: Resource, serviceName:
   let message = `${describe(statefulSet)} names serviceName ${name}, but ${namespaceLabel(key)} has no Service ${name}: its pods get no DNS names of their own (${podDnsName(statefulSet, name)})`;
   const fixes: FixHint[] = [];
   // The Service meant is one that selects the pods: the only headless one, the only one, or the nearest name.
-  const candidates = context.graph.servicesIn(key).filter((service) => service.name && selectsPods(service, statefulSet) === true);
+  const candidates = withinBuild(statefulSet, context.graph.servicesIn(key)).filter((service) => service.name && selectsPods(service, statefulSet) === true);
   const names = (list: Resource[]) => [...new Set(list.map((service) => service.name!.value))];
   const headless = names(candidates.filter((service) => service.service!.headless));
   const all = names(candidates);
