@@ -54,12 +54,17 @@ function selectedNamespaces(monitor: Resource, spec: MonitorSpec): string[] | un
   return [...new Set(selector.names.map((name) => name.value))];
 }
 
+/** `with app=api in namespace shop`: what a monitor selects, for messages. */
 function scope(selector: LabelSelector, namespaces: string[]): string {
-  const labels = [...selector.matchLabels].map(([key, value]) => `${key}=${value}`);
+  const labels = [
+    ...[...selector.matchLabels].map(([key, value]) => `${key}=${value}`),
+    ...selector.matchExpressions.map((expression) => `${expression.key} ${expression.operator}${expression.values.length > 0 ? ` (${expression.values.join(', ')})` : ''}`),
+  ];
   const what = labels.length > 0 ? `with ${labels.join(', ')}` : 'all';
   return `${what} in ${namespaces.map(namespaceLabel).join(', ')}`;
 }
 
+/** Items joined with `; `, the first few only. */
 function listed(items: string[]): string {
   return items.length > LISTED ? `${items.slice(0, LISTED).join('; ')}; and ${items.length - LISTED} more` : items.join('; ');
 }
