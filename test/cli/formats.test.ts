@@ -162,6 +162,8 @@ describe('sarif format', () => {
   test('a SARIF 2.1.0 log that the schema accepts, whose results are the markers', () => {
     const { dir, fixture } = writeFixture(`${BROKEN}
   # --- notes/broken.yaml
+  apiVersion: v1
+  kind: Service
   a: [1
   b: }
 `);
