@@ -1,0 +1,635 @@
+// `npm run bench`: portchain's performance at 200, 2,000, 20,000 and 50,000 documents, measured
+// side by side in one run (the machine is shared and noisy, so ratios measured together say more
+// than absolute figures measured apart). See docs/benchmark.md for what each figure means.
+//
+//   npm run bench                            every size and the 50,000-line file
+//   npm run bench -- --sizes 200,2000        some sizes only
+//   npm run bench -- --no-big-file           without the 50,000-line file
+//   npm run bench -- --write                 also rewrite the results section of docs/benchmark.md
+//   npm run bench -- --generate              only write the cached workspaces (.cache/bench/)
+//   npm run bench -- --dist /tmp/before/dist measure another build (say, a commit before a change);
+//                     --label 'commit 34663bd'  names it on the page
+//   npm run bench -- --profile               also profile the CLI and the server (node --cpu-prof)
+//                                            and print the functions that take the most time
+//
+// bench/bench.mjs builds dist/ and bundles this file (and bench/parseOnly.ts) into out/bench/.
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import type { CodeAction, Diagnostic, Hover, Location, LocationLink, PublishDiagnosticsParams } from 'vscode-languageserver';
+import { LspClient } from '../test/support/lspClient';
+import { ensureWorkspace, readManifest, WORKSPACE_SIZES, workspaceDir, writeBigFile, type TextPlace, type WorkspaceManifest } from './generate';
+
+/** Lines of the single big file. */
+const BIG_FILE_LINES = 50_000;
+
+/** Repetitions per size: fewer where one run is long (at 50,000 documents a cold index takes seconds). */
+function repetitions(size: number): { coldRuns: number; toggles: number; requests: number } {
+  if (size <= 2_000) return { coldRuns: 5, toggles: 40, requests: 60 };
+  if (size <= 20_000) return { coldRuns: 3, toggles: 30, requests: 60 };
+  return { coldRuns: 2, toggles: 30, requests: 60 };
+}
+
+const BIG_FILE_TOGGLES = 20;
+/** The server waits this long after a change before it republishes (PUBLISH_DELAY_MS in server/src/server.ts). */
+const PUBLISH_DELAY_MS = 50;
+/** Requests sent before the measured ones, so that one-off warm-up (JIT, lazy indexes) is not counted. */
+const WARM_UP_REQUESTS = 5;
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+interface Latencies {
+  samples: number;
+  p50: number;
+  p95: number;
+  max: number;
+  /** Requests that got a non-empty answer: a fast empty answer measures nothing. */
+  answered?: number;
+  /** The server's CPU time per sample, on average: what the work costs whatever else runs on the machine. */
+  cpuMsPerSample?: number;
+}
+
+interface PlantedCheck {
+  planted: number;
+  found: number;
+  misses: string[];
+  extras: string[];
+}
+
+interface ColdIndex {
+  runs: number;
+  parseOnlyMs: number;
+  cliMs: number;
+  ratio: number;
+  /** The same ratio of CPU times (user + system), which other work on the machine moves less. */
+  cpuRatio: number;
+  /** Per round, CLI ÷ parse-only of that round: how noisy the ratio is. */
+  roundRatios: number[];
+  check: PlantedCheck;
+}
+
+interface ServerFigures {
+  /** From spawning the server (initialize is its first message) to the first published diagnostic that points into another file. */
+  firstDiagnosticMs: number;
+  /** To the status that says indexing is over. */
+  readyMs: number;
+  edit: Latencies;
+  hover?: Latencies;
+  definition?: Latencies;
+  codeAction?: Latencies;
+  peakRssMb: number;
+  /** Planted mismatches the server published, by rule, file and line. */
+  check?: PlantedCheck;
+}
+
+interface SizeResult {
+  size: number;
+  manifest: Pick<WorkspaceManifest, 'documents' | 'files' | 'bytes' | 'lines' | 'apps'>;
+  cold: ColdIndex;
+  server: ServerFigures;
+}
+
+interface BigFileResult {
+  lines: number;
+  documents: number;
+  bytes: number;
+  server: ServerFigures;
+}
+
+interface BenchResults {
+  date: string;
+  /** Which build was measured. */
+  build: string;
+  machine: { cpu: string; cores: number; memoryGb: number; node: string; platform: string; loadAverage: number[] };
+  sizes: SizeResult[];
+  bigFile: BigFileResult | undefined;
+  seconds: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+
+/** The package root: this bundle is out/bench/run.js. */
+const root = join(__dirname, '..', '..');
+
+/** The build under test: dist/ of this package, or another build's dist/ given with --dist (a before/after comparison). */
+let distDir = join(root, 'dist');
+
+/** Which build the figures are of: the commit, and whether the working tree had changes. */
+function describeBuild(): string {
+  if (distDir !== join(root, 'dist')) return `the build in ${distDir}`;
+  const git = (args: string[]) => spawnSync('git', args, { cwd: root, encoding: 'utf8' }).stdout?.trim() ?? '';
+  const commit = git(['rev-parse', '--short', 'HEAD']);
+  const dirty = git(['status', '--porcelain', '--untracked-files=no', '--', 'server', 'package.json']) !== '';
+  return commit ? `commit ${commit}${dirty ? ' with uncommitted changes to server/' : ''}` : 'this working tree';
+}
+
+function latencies(samples: number[], answered?: number): Latencies {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+  return { samples: samples.length, p50: rank(50), p95: rank(95), max: sorted[sorted.length - 1], ...(answered === undefined ? {} : { answered }) };
+}
+
+/** How bench/cpuTime.ts starts the line with a process's CPU time. */
+const CPU_TIME_PREFIX = 'portchain-bench-cpu-ms ';
+
+/** Runs a node process to its end: its wall time, its CPU time (bench/cpuTime.ts reports it) and its output. */
+function timeProcess(args: string[], cwd: string, nodeArgs: string[] = []): { ms: number; cpuMs: number; stdout: string } {
+  const start = performance.now();
+  const result = spawnSync(process.execPath, ['--require', join(root, 'out', 'bench', 'cpuTime.js'), ...nodeArgs, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const ms = performance.now() - start;
+  // The CLI exits 1 when it finds errors (the planted ones); anything else is a failure.
+  if (result.status !== 0 && result.status !== 1) throw new Error(`${args.join(' ')} exited with ${result.status}: ${result.stderr}`);
+  const cpuLine = result.stderr.split('\n').find((line) => line.startsWith(CPU_TIME_PREFIX));
+  return { ms, cpuMs: cpuLine ? Number(cpuLine.slice(CPU_TIME_PREFIX.length)) : NaN, stdout: result.stdout };
+}
+
+/** Cold index: the CLI over the workspace vs reading and parsing the same files alone, alternated, best of each. */
+function measureColdIndex(dir: string, manifest: WorkspaceManifest, runs: number, profileDir: string | undefined): ColdIndex {
+  const parseOnly = join(root, 'out', 'bench', 'parseOnly.js');
+  const cli = join(distDir, 'cli.js');
+  const parseTimes: number[] = [];
+  const cliTimes: number[] = [];
+  const parseCpu: number[] = [];
+  const cliCpu: number[] = [];
+  let report = '';
+  for (let round = 0; round < runs; round++) {
+    // Alternate which goes first, so neither always runs on a cache the other warmed.
+    const order = round % 2 === 0 ? ['parse', 'cli'] : ['cli', 'parse'];
+    for (const which of order) {
+      if (which === 'parse') {
+        const run = timeProcess([parseOnly, '.'], dir);
+        parseTimes.push(run.ms);
+        parseCpu.push(run.cpuMs);
+      } else {
+        const run = timeProcess([cli, 'check', '.', '--format', 'json'], dir);
+        cliTimes.push(run.ms);
+        cliCpu.push(run.cpuMs);
+        report = run.stdout;
+      }
+    }
+  }
+  // A profiled run of its own, after the timed ones: the profiler's overhead is not in the figures.
+  if (profileDir) timeProcess([cli, 'check', '.', '--format', 'json'], dir, ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, 'cli')}`]);
+  const findings = (JSON.parse(report) as { findings: { rule: string; file: string; line: number }[] }).findings;
+  const parseOnlyMs = Math.min(...parseTimes);
+  const cliMs = Math.min(...cliTimes);
+  return {
+    runs,
+    parseOnlyMs,
+    cliMs,
+    ratio: cliMs / parseOnlyMs,
+    cpuRatio: Math.min(...cliCpu) / Math.min(...parseCpu),
+    roundRatios: cliTimes.map((ms, i) => ms / parseTimes[i]),
+    check: checkPlanted(manifest, findings.map((finding) => ({ rule: finding.rule, file: finding.file, line: finding.line - 1 }))),
+  };
+}
+
+/** A finding as the planted check compares it: rule, file and 0-based line. */
+interface FoundAt {
+  rule: string;
+  file: string;
+  line: number;
+}
+
+/** Compares findings with the planted mismatches by rule, file and line (as multisets). */
+function checkPlanted(manifest: WorkspaceManifest, findings: FoundAt[]): PlantedCheck {
+  const key = (item: FoundAt) => `${item.rule} ${item.file}:${item.line + 1}`;
+  const left = new Map<string, number>();
+  for (const planted of manifest.planted) left.set(key(planted), (left.get(key(planted)) ?? 0) + 1);
+  const extras: string[] = [];
+  for (const finding of findings) {
+    const count = left.get(key(finding)) ?? 0;
+    if (count > 0) left.set(key(finding), count - 1);
+    else extras.push(key(finding));
+  }
+  const misses = [...left].flatMap(([item, count]) => Array<string>(count).fill(item));
+  return { planted: manifest.planted.length, found: manifest.planted.length - misses.length, misses, extras };
+}
+
+function uriOf(dir: string, place: TextPlace): string {
+  return pathToFileURL(join(dir, place.file)).href;
+}
+
+/** Whether a publish holds a diagnostic whose related information points into another file. */
+function isCrossFile(params: PublishDiagnosticsParams): boolean {
+  return params.diagnostics.some((diagnostic) => diagnostic.relatedInformation?.some((related) => related.location.uri !== params.uri));
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+function peakRssMb(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /VmHWM:\s+(\d+) kB/.exec(status);
+    return match ? Number(match[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * The language server over stdio on a workspace: the first diagnostics, edit → republish latency
+ * (a targetPort toggled between a working and a broken value in an open file), request latencies
+ * at chain positions, and the peak RSS.
+ */
+async function measureServer(dir: string, manifest: WorkspaceManifest, toggles: number, requests: number | undefined, profileDir: string | undefined): Promise<ServerFigures> {
+  const start = performance.now();
+  // LspClient spawns the server before its first await, so the server alone gets these options.
+  const nodeOptions = process.env.NODE_OPTIONS;
+  if (profileDir) process.env.NODE_OPTIONS = `${nodeOptions ?? ''} --cpu-prof --cpu-prof-dir=${join(profileDir, 'server')}`.trim();
+  const starting = LspClient.start({ folders: [dir], timeoutMs: 900_000 });
+  if (nodeOptions === undefined) delete process.env.NODE_OPTIONS;
+  else process.env.NODE_OPTIONS = nodeOptions;
+  const client = await starting;
+  try {
+    let firstDiagnosticMs = NaN;
+    await client.waitFor(() => {
+      if (Number.isNaN(firstDiagnosticMs) && client.published.some(isCrossFile)) firstDiagnosticMs = performance.now() - start;
+      // The status that ends indexing follows the first publish (a workspace without findings publishes nothing).
+      return client.statuses.at(-1)?.indexing === false;
+    }, 'the end of indexing');
+    const readyMs = performance.now() - start;
+    if (Number.isNaN(firstDiagnosticMs)) firstDiagnosticMs = readyMs;
+    const check = manifest.planted.length > 0 ? checkPublished(dir, manifest, client) : undefined;
+
+    const edit = await measureEdits(client, dir, manifest, toggles);
+    const figures: ServerFigures = { firstDiagnosticMs, readyMs, edit, peakRssMb: NaN, check };
+    if (requests !== undefined) {
+      const chain = manifest.chain;
+      const definitionPlaces = chain.filter((place) => place.what === 'targetPort' || place.what === 'backend-port');
+      figures.hover = await measureRequests(client, chain, requests, (place) => ({ method: 'textDocument/hover', params: at(dir, place) }), (answer) => (answer as Hover | null) !== null);
+      figures.definition = await measureRequests(client, definitionPlaces, requests, (place) => ({ method: 'textDocument/definition', params: at(dir, place) }), (answer) => ((answer as (Location | LocationLink)[] | null) ?? []).length > 0);
+      figures.codeAction = await measureRequests(
+        client,
+        manifest.planted,
+        requests,
+        (place) => {
+          const uri = uriOf(dir, place);
+          const range = { start: { line: place.line, character: place.character }, end: { line: place.line, character: place.character + 1 } };
+          const diagnostics = (client.diagnostics.get(uri) ?? []).filter((diagnostic: Diagnostic) => diagnostic.range.start.line <= place.line && place.line <= diagnostic.range.end.line);
+          return { method: 'textDocument/codeAction', params: { textDocument: { uri }, range, context: { diagnostics, triggerKind: 1 } } };
+        },
+        (answer) => ((answer as CodeAction[] | null) ?? []).length > 0,
+      );
+    }
+    figures.peakRssMb = peakRssMb(client.process.pid);
+    await client.stop();
+    return figures;
+  } finally {
+    client.kill();
+  }
+}
+
+function at(dir: string, place: TextPlace) {
+  return { textDocument: { uri: uriOf(dir, place) }, position: { line: place.line, character: place.character } };
+}
+
+/** Which planted mismatches the server published, by rule, file and line. */
+function checkPublished(dir: string, manifest: WorkspaceManifest, client: LspClient): PlantedCheck {
+  const prefix = pathToFileURL(dir).href + '/';
+  const findings: FoundAt[] = [];
+  for (const [uri, diagnostics] of client.diagnostics) {
+    for (const diagnostic of diagnostics) findings.push({ rule: String(diagnostic.code), file: decodeURIComponent(uri.slice(prefix.length)), line: diagnostic.range.start.line });
+  }
+  return checkPlanted(manifest, findings);
+}
+
+/** Toggles the recorded targetPort of an open file and times each change until that file's diagnostics are published again. */
+async function measureEdits(client: LspClient, dir: string, manifest: WorkspaceManifest, toggles: number): Promise<Latencies> {
+  const { toggle } = manifest;
+  const uri = uriOf(dir, toggle);
+  client.open(uri, readFileSync(join(dir, toggle.file), 'utf8'));
+  // The server parses an open document when it next publishes or answers: let it, unmeasured.
+  await client.request('textDocument/hover', at(dir, toggle));
+  await client.roundTrip();
+  const samples: number[] = [];
+  const cpuBefore = cpuMsOf(client.process.pid);
+  let current = toggle.good;
+  for (let i = 0; i < toggles; i++) {
+    const next = current === toggle.good ? toggle.bad : toggle.good;
+    const broken = next === toggle.bad;
+    const range = { start: { line: toggle.line, character: toggle.character }, end: { line: toggle.line, character: toggle.character + current.length } };
+    const from = client.published.length;
+    const begin = performance.now();
+    client.change(uri, [{ range, text: next }]);
+    await client.waitFor(() => {
+      for (let j = from; j < client.published.length; j++) {
+        const params = client.published[j];
+        if (params.uri === uri && params.diagnostics.some((diagnostic) => diagnostic.code === toggle.rule) === broken) return true;
+      }
+      return false;
+    }, `diagnostics of ${toggle.file} after targetPort ${current} → ${next}`);
+    samples.push(performance.now() - begin);
+    current = next;
+  }
+  return { ...latencies(samples), cpuMsPerSample: (cpuMsOf(client.process.pid) - cpuBefore) / toggles };
+}
+
+/** Sends `count` requests round-robin over `places` (after a few unmeasured ones) and times each. */
+async function measureRequests<P extends TextPlace>(
+  client: LspClient,
+  places: readonly P[],
+  count: number,
+  request: (place: P) => { method: string; params: unknown },
+  isAnswer: (answer: unknown) => boolean,
+): Promise<Latencies | undefined> {
+  if (places.length === 0) return undefined;
+  const samples: number[] = [];
+  let answered = 0;
+  for (let i = -WARM_UP_REQUESTS; i < count; i++) {
+    const { method, params } = request(places[(i + WARM_UP_REQUESTS) % places.length]);
+    const begin = performance.now();
+    const answer = await client.request(method, params);
+    if (i < 0) continue;
+    samples.push(performance.now() - begin);
+    if (isAnswer(answer)) answered++;
+  }
+  return latencies(samples, answered);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profiles
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** The functions with the most self time in the .cpuprofile files of a folder, one line each. */
+function profileSummary(dir: string, top = 15): string[] {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'));
+  } catch {
+    return [`(no profile in ${dir})`];
+  }
+  const selfMs = new Map<string, number>();
+  let totalMs = 0;
+  for (const name of files) {
+    const profile = JSON.parse(readFileSync(join(dir, name), 'utf8')) as CpuProfile;
+    const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+    profile.samples.forEach((id, i) => {
+      const frame = frames.get(id)!;
+      const file = frame.url.slice(frame.url.lastIndexOf('/') + 1) || frame.url;
+      const key = `${frame.functionName || '(anonymous)'} ${file ? `${file}:${frame.lineNumber + 1}` : ''}`.trim();
+      const delta = (profile.timeDeltas[i] ?? 0) / 1000;
+      selfMs.set(key, (selfMs.get(key) ?? 0) + delta);
+      totalMs += delta;
+    });
+  }
+  return [...selfMs]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([key, value]) => `${((100 * value) / totalMs).toFixed(1).padStart(5)}%  ${value.toFixed(0).padStart(6)} ms  ${key}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting
+
+const ms = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? '–' : value >= 100 ? value.toFixed(0) : value.toFixed(1));
+const count = (value: number) => value.toLocaleString('en-US');
+const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
+
+interface Target {
+  what: string;
+  target: string;
+  measured: string;
+  met: boolean | undefined;
+}
+
+function targetsOf(results: BenchResults): Target[] {
+  const bySize = new Map(results.sizes.map((result) => [result.size, result]));
+  const targets: Target[] = [];
+  const add = (what: string, target: string, value: number | undefined, met: (value: number) => boolean, unit = ' ms') => {
+    targets.push({ what, target, measured: value === undefined || Number.isNaN(value) ? 'not measured' : `${value >= 10 ? value.toFixed(0) : value.toFixed(2)}${unit}`, met: value === undefined || Number.isNaN(value) ? undefined : met(value) });
+  };
+  for (const size of [20_000, 50_000]) {
+    const result = bySize.get(size);
+    add(`cold index at ${count(size)} documents: CLI ÷ yaml parse alone`, '≤ 1.5 (aim ≤ 1.0, ideally ≤ 0.6)', result?.cold.ratio, (value) => value <= 1.5, '×');
+  }
+  const baseline = bySize.get(200)?.server.edit.p95;
+  for (const size of [20_000, 50_000]) {
+    const edit = bySize.get(size)?.server.edit.p95;
+    add(`edit → republished diagnostics p95 at ${count(size)} documents`, '< 50 ms', edit, (value) => value < 50);
+    if (edit !== undefined) targets.at(-1)!.measured += ` (${(edit - PUBLISH_DELAY_MS).toFixed(0)} ms after the debounce)`;
+    add(`the same ÷ the 200-document figure`, '≤ 1.5×', edit !== undefined && baseline !== undefined ? edit / baseline : undefined, (value) => value <= 1.5, '×');
+  }
+  for (const size of [20_000, 50_000]) {
+    const server = bySize.get(size)?.server;
+    for (const [name, figures] of [['hover', server?.hover], ['definition', server?.definition], ['code action', server?.codeAction]] as const) {
+      add(`${name} p95 at ${count(size)} documents`, '< 10 ms', figures?.p95, (value) => value < 10);
+    }
+  }
+  add('peak RSS of the server at 50,000 documents', '< 400 MB', bySize.get(50_000)?.server.peakRssMb, (value) => value < 400, ' MB');
+  const bigFileEdit = results.bigFile?.server.edit.p95;
+  add(`edit → republish p95 in a ${count(BIG_FILE_LINES)}-line file`, '< 300 ms', bigFileEdit, (value) => value < 300);
+  if (bigFileEdit !== undefined) targets.at(-1)!.measured += ` (${(bigFileEdit - PUBLISH_DELAY_MS).toFixed(0)} ms after the debounce)`;
+  return targets;
+}
+
+function formatResults(results: BenchResults): string {
+  const { machine } = results;
+  const lines: string[] = [];
+  lines.push(`Measured ${results.date}, ${results.build}, on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGb} GB), Node ${machine.node} on ${machine.platform}; load average ${machine.loadAverage.map((load) => load.toFixed(2)).join(' ')} at the start; the whole run took ${Math.round(results.seconds)} s.`);
+  lines.push('');
+  lines.push('**Workspaces and cold index** (wall time of a process, best of the runs; ratio = CLI ÷ parse only)');
+  lines.push('');
+  lines.push('| documents | files | MB | runs | yaml parse only | `portchain check` | ratio | ratios per round | CPU time ratio | planted found | misses | extras |');
+  lines.push('|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|');
+  for (const result of results.sizes) {
+    const { cold, manifest } = result;
+    lines.push(
+      `| ${count(manifest.documents)} | ${count(manifest.files)} | ${mb(manifest.bytes)} | ${cold.runs} | ${ms(cold.parseOnlyMs)} ms | ${ms(cold.cliMs)} ms | **${cold.ratio.toFixed(2)}×** | ${cold.roundRatios.map((ratio) => ratio.toFixed(2)).join(', ')} | ${cold.cpuRatio.toFixed(2)}× | ${cold.check.found}/${cold.check.planted} | ${cold.check.misses.length} | ${cold.check.extras.length} |`,
+    );
+  }
+  lines.push('');
+  lines.push(`**Language server over stdio** (ms; edit = \`didChange\` of a targetPort → its file's diagnostics republished, which includes the server's ${PUBLISH_DELAY_MS} ms debounce)`);
+  lines.push('');
+  lines.push('| documents | first diagnostic | ready | edits | edit p50 | edit p95 | edit p95 ÷ 200 docs | server CPU per edit | hover p95 | definition p95 | code action p95 | peak RSS | planted published |');
+  lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const baseline = results.sizes.find((result) => result.size === 200)?.server.edit.p95;
+  for (const result of results.sizes) {
+    const { server } = result;
+    const relative = baseline === undefined ? '–' : `${(server.edit.p95 / baseline).toFixed(2)}×`;
+    const request = (figures: Latencies | undefined) => (figures ? `${ms(figures.p95)} (${figures.answered}/${figures.samples})` : '–');
+    lines.push(
+      `| ${count(result.manifest.documents)} | ${ms(server.firstDiagnosticMs)} | ${ms(server.readyMs)} | ${server.edit.samples} | ${ms(server.edit.p50)} | **${ms(server.edit.p95)}** | ${relative} | ${ms(server.edit.cpuMsPerSample)} | ${request(server.hover)} | ${request(server.definition)} | ${request(server.codeAction)} | ${server.peakRssMb.toFixed(0)} MB | ${server.check ? `${server.check.found}/${server.check.planted}, ${server.check.extras.length} extra` : '–'} |`,
+    );
+  }
+  if (results.bigFile) {
+    const { bigFile } = results;
+    lines.push('');
+    lines.push(`**One ${count(bigFile.lines)}-line file** (${count(bigFile.documents)} documents, ${mb(bigFile.bytes)} MB, open in the editor): first diagnostic ${ms(bigFile.server.firstDiagnosticMs)} ms; edit → republish p50 ${ms(bigFile.server.edit.p50)} ms, p95 **${ms(bigFile.server.edit.p95)} ms** over ${bigFile.server.edit.samples} edits, server CPU ${ms(bigFile.server.edit.cpuMsPerSample)} ms per edit; peak RSS ${bigFile.server.peakRssMb.toFixed(0)} MB.`);
+  }
+  lines.push('');
+  lines.push('Request columns give p95 and (answered/requests): how many got a non-empty answer.');
+  lines.push('');
+  lines.push('**Targets**');
+  lines.push('');
+  lines.push('| | target | measured | |');
+  lines.push('|---|---|---:|:---:|');
+  for (const target of targetsOf(results)) lines.push(`| ${target.what} | ${target.target} | ${target.measured} | ${target.met === undefined ? '–' : target.met ? '✓' : '✗'} |`);
+  const problems = results.sizes.flatMap((result) => [
+    ...result.cold.check.misses.map((miss) => `${count(result.size)} documents, CLI missed: ${miss}`),
+    ...result.cold.check.extras.slice(0, 10).map((extra) => `${count(result.size)} documents, CLI reported beyond the planted: ${extra}`),
+    ...(result.server.check?.misses ?? []).map((miss) => `${count(result.size)} documents, server missed: ${miss}`),
+  ]);
+  if (problems.length > 0) {
+    lines.push('');
+    lines.push('**Planted mismatches not found as planted**');
+    lines.push('');
+    for (const problem of problems) lines.push(`- ${problem}`);
+  }
+  return lines.join('\n');
+}
+
+const RESULTS_START = '<!-- bench:results:start -->';
+const RESULTS_END = '<!-- bench:results:end -->';
+
+function writeDoc(results: BenchResults): void {
+  const path = join(root, 'docs', 'benchmark.md');
+  const doc = readFileSync(path, 'utf8');
+  const start = doc.indexOf(RESULTS_START);
+  const end = doc.indexOf(RESULTS_END);
+  if (start < 0 || end < start) throw new Error(`${path} has no ${RESULTS_START} … ${RESULTS_END} section`);
+  writeFileSync(path, `${doc.slice(0, start + RESULTS_START.length)}\n${formatResults(results)}\n${doc.slice(end)}`);
+  console.log(`wrote the results into ${path}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+interface Options {
+  sizes: number[];
+  bigFile: boolean;
+  write: boolean;
+  generateOnly: boolean;
+  /** Profile the CLI and the server (node --cpu-prof) and print where their time goes. */
+  profile: boolean;
+  /** Another build's dist/ folder to measure instead of this package's. */
+  dist: string | undefined;
+  /** What that build is, for the page (`commit 34663bd`). */
+  label: string | undefined;
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = { sizes: [...WORKSPACE_SIZES], bigFile: true, write: false, generateOnly: false, profile: false, dist: undefined, label: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split('=', 2);
+    if (flag === '--sizes') {
+      const value = inline ?? argv[++i] ?? '';
+      options.sizes = value.split(',').map((size) => Number(size.replace(/[_k]/g, (c) => (c === 'k' ? '000' : ''))));
+      if (options.sizes.some((size) => !Number.isInteger(size) || size <= 0)) throw new Error(`--sizes takes document counts, e.g. --sizes 200,2000 (got ${value})`);
+    } else if (flag === '--no-big-file') options.bigFile = false;
+    else if (flag === '--write') options.write = true;
+    else if (flag === '--generate') options.generateOnly = true;
+    else if (flag === '--profile') options.profile = true;
+    else if (flag === '--dist') options.dist = inline ?? argv[++i];
+    else if (flag === '--label') options.label = inline ?? argv[++i];
+    else throw new Error(`unknown option ${argv[i]} (known: --sizes, --no-big-file, --write, --generate, --profile, --dist, --label)`);
+  }
+  return options;
+}
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  if (options.profile && options.write) throw new Error('--profile and --write do not go together: a profiled server is slower, and the page should show unprofiled figures');
+  if (options.dist) {
+    distDir = resolve(options.dist);
+    // The protocol client starts PORTCHAIN_SERVER where it is set.
+    process.env.PORTCHAIN_SERVER = join(distDir, 'server.js');
+  }
+  const profileRoot = options.profile ? join(root, '.cache', 'bench', 'profiles') : undefined;
+  if (profileRoot) rmSync(profileRoot, { recursive: true, force: true });
+  const began = performance.now();
+  const machine = {
+    cpu: os.cpus()[0]?.model ?? 'unknown CPU',
+    cores: os.cpus().length,
+    memoryGb: Math.round(os.totalmem() / 1073741824),
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+    loadAverage: os.loadavg(),
+  };
+  log(`portchain bench: sizes ${options.sizes.join(', ')}${options.bigFile ? ` and a ${count(BIG_FILE_LINES)}-line file` : ''}; ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
+
+  const workspaces = options.sizes.map((size) => {
+    const dir = workspaceDir(root, size);
+    const generated = performance.now();
+    const cached = readManifest(dir) !== undefined;
+    const manifest = ensureWorkspace(dir, size);
+    log(`  ${count(size)}: ${count(manifest.documents)} documents in ${count(manifest.files)} files, ${mb(manifest.bytes)} MB, ${manifest.planted.length} planted (${cached ? 'cached' : `written in ${ms(performance.now() - generated)} ms`})`);
+    return { size, dir, manifest };
+  });
+  const bigDir = workspaceDir(root, `${BIG_FILE_LINES}-lines`);
+  const bigManifest = options.bigFile ? (readManifest(bigDir) ?? writeBigFile(bigDir, BIG_FILE_LINES)) : undefined;
+  if (options.generateOnly) return;
+
+  const results: BenchResults = { date: new Date().toISOString().slice(0, 10), build: options.label ?? describeBuild(), machine, sizes: [], bigFile: undefined, seconds: 0 };
+  for (const { size, dir, manifest } of workspaces) {
+    const plan = repetitions(size);
+    log(`\n${count(size)} documents: cold index (${plan.coldRuns} runs each) …`);
+    const profileDir = profileRoot && join(profileRoot, String(size));
+    const cold = measureColdIndex(dir, manifest, plan.coldRuns, profileDir);
+    log(`  parse only ${ms(cold.parseOnlyMs)} ms, CLI ${ms(cold.cliMs)} ms, ratio ${cold.ratio.toFixed(2)}; planted found ${cold.check.found}/${cold.check.planted}, extras ${cold.check.extras.length}`);
+    log(`  language server (${plan.toggles} edits, ${plan.requests} requests each) …`);
+    const server = await measureServer(dir, manifest, plan.toggles, plan.requests, profileDir);
+    log(`  first diagnostic ${ms(server.firstDiagnosticMs)} ms; edit p50 ${ms(server.edit.p50)} p95 ${ms(server.edit.p95)}; hover p95 ${ms(server.hover?.p95)}, definition p95 ${ms(server.definition?.p95)}, code action p95 ${ms(server.codeAction?.p95)}; peak RSS ${server.peakRssMb.toFixed(0)} MB`);
+    results.sizes.push({ size, manifest: { documents: manifest.documents, files: manifest.files, bytes: manifest.bytes, lines: manifest.lines, apps: manifest.apps }, cold, server });
+  }
+  if (bigManifest) {
+    log(`\n${count(BIG_FILE_LINES)}-line file (${BIG_FILE_TOGGLES} edits) …`);
+    const server = await measureServer(bigDir, bigManifest, BIG_FILE_TOGGLES, undefined, profileRoot && join(profileRoot, 'big-file'));
+    log(`  first diagnostic ${ms(server.firstDiagnosticMs)} ms; edit p50 ${ms(server.edit.p50)} p95 ${ms(server.edit.p95)}; peak RSS ${server.peakRssMb.toFixed(0)} MB`);
+    results.bigFile = { lines: bigManifest.lines, documents: bigManifest.documents, bytes: bigManifest.bytes, server };
+  }
+  results.seconds = (performance.now() - began) / 1000;
+
+  const table = formatResults(results);
+  console.log(`\n${table}\n`);
+  const saved = join(root, '.cache', 'bench', 'results');
+  mkdirSync(saved, { recursive: true });
+  writeFileSync(join(saved, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  if (options.write) writeDoc(results);
+  if (profileRoot) {
+    console.log('Profiled run: the server ran under node --cpu-prof, so its figures above include the profiler\'s overhead.');
+    for (const name of readdirSync(profileRoot)) {
+      for (const which of ['cli', 'server']) {
+        const dir = join(profileRoot, name, which);
+        if (which === 'cli' && name === 'big-file') continue;
+        console.log(`\nSelf time, ${which} at ${name} (${dir}; open a .cpuprofile in Chrome DevTools for the call tree):`);
+        for (const line of profileSummary(dir)) console.log(`  ${line}`);
+      }
+    }
+  }
+  const failures = results.sizes.filter((result) => result.cold.check.misses.length > 0 || (result.server.check?.misses.length ?? 0) > 0);
+  if (failures.length > 0) {
+    log(`planted mismatches were missed at ${failures.map((result) => count(result.size)).join(', ')} documents`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error) => {
+  console.error((error as Error)?.stack ?? String(error));
+  process.exitCode = 1;
+});
