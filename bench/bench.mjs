@@ -1,4 +1,4 @@
-// `npm run bench`: builds dist/, bundles the benchmark (run, parseOnly, cpuTime) into out/bench/ and runs it with the
+// `npm run bench`: builds dist/, bundles the benchmark (run, parseOnly, cpuTime, profiledServer) into out/bench/ and runs it with the
 // arguments given (see bench/run.ts). The benchmark is TypeScript so it can share the LSP test
 // client (test/support/lspClient.ts); bundling it like the tests keeps one build tool.
 import { spawnSync } from 'node:child_process';
@@ -10,7 +10,7 @@ process.chdir(root);
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 await esbuild.build({
-  entryPoints: { run: 'bench/run.ts', parseOnly: 'bench/parseOnly.ts', cpuTime: 'bench/cpuTime.ts' },
+  entryPoints: { run: 'bench/run.ts', parseOnly: 'bench/parseOnly.ts', cpuTime: 'bench/cpuTime.ts', profiledServer: 'bench/profiledServer.ts' },
   outdir: 'out/bench',
   bundle: true,
   platform: 'node',

@@ -250,12 +250,19 @@ function peakRssMb(pid: number | undefined): number {
  */
 async function measureServer(dir: string, manifest: WorkspaceManifest, toggles: number, requests: number | undefined, profileDir: string | undefined): Promise<ServerFigures> {
   const start = performance.now();
-  // LspClient spawns the server before its first await, so the server alone gets these options.
-  const nodeOptions = process.env.NODE_OPTIONS;
-  if (profileDir) process.env.NODE_OPTIONS = `${nodeOptions ?? ''} --cpu-prof --cpu-prof-dir=${join(profileDir, 'server')}`.trim();
+  // LspClient starts `node <PORTCHAIN_SERVER> --stdio` before its first await: profiled, that is
+  // bench/profiledServer.ts around the real server, and only for this start.
+  const saved = { ...process.env };
+  if (profileDir) {
+    process.env.PORTCHAIN_BENCH_SERVER = process.env.PORTCHAIN_SERVER ?? join(distDir, 'server.js');
+    process.env.PORTCHAIN_BENCH_PROFILE_DIR = join(profileDir, 'server');
+    process.env.PORTCHAIN_SERVER = join(root, 'out', 'bench', 'profiledServer.js');
+  }
   const starting = LspClient.start({ folders: [dir], timeoutMs: 900_000 });
-  if (nodeOptions === undefined) delete process.env.NODE_OPTIONS;
-  else process.env.NODE_OPTIONS = nodeOptions;
+  for (const key of ['PORTCHAIN_SERVER', 'PORTCHAIN_BENCH_SERVER', 'PORTCHAIN_BENCH_PROFILE_DIR']) {
+    if (saved[key] === undefined) delete process.env[key];
+    else process.env[key] = saved[key];
+  }
   const client = await starting;
   try {
     let firstDiagnosticMs = NaN;
@@ -367,13 +374,19 @@ async function measureRequests<P extends TextPlace>(
 // Profiles
 
 interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
   samples: number[];
   timeDeltas: number[];
 }
 
-/** The functions with the most self time in the .cpuprofile files of a folder, one line each. */
-function profileSummary(dir: string, top = 15): string[] {
+/** Frames that are not code: time the process waited, or spent outside JavaScript. */
+const NOT_CODE = new Set(['(idle)', '(program)', '(root)']);
+
+/**
+ * Where the .cpuprofile files of a folder spend their time, idle time left out: the functions
+ * with the most self time, and the bundle's functions with the most total time (self and callees).
+ */
+function profileSummary(dir: string, top = 12): string[] {
   let files: string[];
   try {
     files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'));
@@ -381,23 +394,40 @@ function profileSummary(dir: string, top = 15): string[] {
     return [`(no profile in ${dir})`];
   }
   const selfMs = new Map<string, number>();
-  let totalMs = 0;
+  const totalMs = new Map<string, number>();
+  let busyMs = 0;
   for (const name of files) {
     const profile = JSON.parse(readFileSync(join(dir, name), 'utf8')) as CpuProfile;
-    const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+    const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+    const parent = new Map<number, number>();
+    for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+    const keyOf = (id: number) => {
+      const frame = byId.get(id)!.callFrame;
+      const file = frame.url.slice(frame.url.lastIndexOf('/') + 1);
+      return `${frame.functionName || '(anonymous)'}${file ? ` ${file}:${frame.lineNumber + 1}` : ''}`;
+    };
     profile.samples.forEach((id, i) => {
-      const frame = frames.get(id)!;
-      const file = frame.url.slice(frame.url.lastIndexOf('/') + 1) || frame.url;
-      const key = `${frame.functionName || '(anonymous)'} ${file ? `${file}:${frame.lineNumber + 1}` : ''}`.trim();
+      const leaf = byId.get(id)!.callFrame.functionName;
+      if (NOT_CODE.has(leaf)) return;
       const delta = (profile.timeDeltas[i] ?? 0) / 1000;
-      selfMs.set(key, (selfMs.get(key) ?? 0) + delta);
-      totalMs += delta;
+      busyMs += delta;
+      selfMs.set(keyOf(id), (selfMs.get(keyOf(id)) ?? 0) + delta);
+      const seen = new Set<string>();
+      for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+        const key = keyOf(at);
+        const url = byId.get(at)!.callFrame.url;
+        if (seen.has(key) || !/(server|cli)\.js$/.test(url)) continue;
+        seen.add(key);
+        totalMs.set(key, (totalMs.get(key) ?? 0) + delta);
+      }
     });
   }
-  return [...selfMs]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, top)
-    .map(([key, value]) => `${((100 * value) / totalMs).toFixed(1).padStart(5)}%  ${value.toFixed(0).padStart(6)} ms  ${key}`);
+  const lines = (map: Map<string, number>) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([key, value]) => `  ${((100 * value) / busyMs).toFixed(1).padStart(5)}%  ${value.toFixed(0).padStart(6)} ms  ${key}`);
+  return [`busy ${busyMs.toFixed(0)} ms; most self time:`, ...lines(selfMs), 'most total time (with callees), in the bundle:', ...lines(totalMs)];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -612,7 +642,7 @@ async function main(): Promise<void> {
   writeFileSync(join(saved, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`), `${JSON.stringify(results, null, 2)}\n`);
   if (options.write) writeDoc(results);
   if (profileRoot) {
-    console.log('Profiled run: the server ran under node --cpu-prof, so its figures above include the profiler\'s overhead.');
+    console.log('Profiled run: the server ran under the V8 profiler, so its figures above include the profiler\'s overhead.');
     for (const name of readdirSync(profileRoot)) {
       for (const which of ['cli', 'server']) {
         const dir = join(profileRoot, name, which);
