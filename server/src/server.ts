@@ -53,7 +53,7 @@ import { NodeWorkspace } from './workspace/nodeWorkspace';
 import { isManifestPath, manifestFiles, skipperFor, type Workspace } from './workspace/workspace';
 
 /** How long after the last change diagnostics are recomputed: edits that come in a burst cost one run. */
-const PUBLISH_DELAY_MS = 50;
+const PUBLISH_DELAY_MS = 15;
 /** Files read at once during a scan; between batches the server answers whatever is waiting. */
 const READ_BATCH = 32;
 const MANIFEST_GLOB = '**/*.{yaml,yml}';
@@ -498,7 +498,7 @@ export class PortchainServer {
     let status;
     if (indexing) {
       // Rules over a half-read workspace would cost a run and say little: keep the last count.
-      status = { resources: this.project.graph.resourceCount, files: this.project.graph.fileCount, brokenLinks: this.brokenLinks, indexing };
+      status = { resources: this.project.graph.parsedResourceCount, files: this.project.graph.fileCount, brokenLinks: this.brokenLinks, indexing };
     } else {
       status = statusOf(this.project, false);
       this.brokenLinks = status.brokenLinks;

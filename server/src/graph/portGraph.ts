@@ -70,6 +70,8 @@ class NamespaceIndex {
   /** Services whose name is a template action: any backend name might be one of them. */
   unnamedServices = 0;
   serviceCount = 0;
+  /** Services by each `key=value` of their own labels, for ServiceMonitor selectors. */
+  readonly servicesByLabel = new Map<string, Set<Resource>>();
 }
 
 /**
@@ -83,6 +85,7 @@ export class PortGraph {
   private readonly namespaces = new Map<string, NamespaceIndex>();
   private readonly servicesByName = new NameIndex();
   private generation = 0;
+  private parsedResources = 0;
   private resourceTotal = 0;
   /** Set by the rule engine while it checks one resource; every lookup reports what it read. */
   recorder: DependencyRecorder | undefined;
@@ -98,13 +101,16 @@ export class PortGraph {
 
   /** Adds or replaces a file's facts; the indexes change by that file (and the builds that read it) only. */
   setFile(file: ParsedFile): void {
+    this.parsedResources += file.resources.length - (this.filesByUri.get(file.uri)?.resources.length ?? 0);
     this.filesByUri.set(file.uri, file);
     this.kustomize.changed(file.uri);
     this.generation++;
   }
 
   deleteFile(uri: string): boolean {
-    if (!this.filesByUri.has(uri)) return false;
+    const previous = this.filesByUri.get(uri);
+    if (!previous) return false;
+    this.parsedResources -= previous.resources.length;
     this.filesByUri.delete(uri);
     this.kustomize.changed(uri);
     this.generation++;
@@ -163,6 +169,15 @@ export class PortGraph {
     return this.resourceTotal;
   }
 
+  /**
+   * The resources the files themselves hold, before kustomize builds copy them: a count that
+   * costs nothing, for progress while a scan is under way (settling builds after every batch of
+   * a scan would cost time quadratic in the number of kustomizations).
+   */
+  get parsedResourceCount(): number {
+    return this.parsedResources;
+  }
+
   /** Services of that name that a resource in namespace `key` can reach, nearest directory first. */
   servicesNamed(key: string, name: string, fromUri: string): Resource[] {
     return nearest(this.collect(key, 'svc', name, (ns) => ns.services.get(name)), fromUri);
@@ -182,7 +197,16 @@ export class PortGraph {
 
   /** Whether the workspace holds a Service whose name it cannot read in these namespaces. */
   hasUnnamedServicesIn(key: string): boolean {
-    return this.some(key, 'svcs', (ns) => ns.unnamedServices > 0);
+    return this.some(key, 'svcunnamed', (ns) => ns.unnamedServices > 0);
+  }
+
+  /** Services whose own labels include `label=value`, in resource-id order (what a ServiceMonitor selects). */
+  servicesLabelled(key: string, label: string, value: string): Resource[] {
+    const out = this.collect(key, 'svclabel', `${label}=${value}`, (ns) => {
+      const set = ns.servicesByLabel.get(`${label}=${value}`);
+      return set ? [...set] : undefined;
+    });
+    return out.length > 1 ? out.sort(byId) : out;
   }
 
   /** Every workload in the namespaces of `key`. Prefer `workloadsLabelled` where a selector is known. */
@@ -242,6 +266,8 @@ export class PortGraph {
       if (labelsInDoubt(resource)) out.add(`nsflags:${ns}`);
     } else if (resource.service) {
       out.add(`svcs:${ns}`);
+      for (const [label, value] of resource.labels) out.add(`svclabel:${ns}:${label}=${value}`);
+      if (!resource.name) out.add(`svcunnamed:${ns}`);
       if (resource.name) {
         out.add(`svc:${ns}:${resource.name.value}`);
         out.add(`svcname:${resource.name.value}`);
@@ -322,6 +348,17 @@ export class PortGraph {
       if (labelsInDoubt(resource)) ns.templatedWorkloads += step;
     } else if (resource.service) {
       ns.serviceCount += step;
+      for (const [label, value] of resource.labels) {
+        const key = `${label}=${value}`;
+        let set = ns.servicesByLabel.get(key);
+        if (add) {
+          if (!set) ns.servicesByLabel.set(key, (set = new Set()));
+          set.add(resource);
+        } else if (set) {
+          set.delete(resource);
+          if (set.size === 0) ns.servicesByLabel.delete(key);
+        }
+      }
       if (!resource.name) {
         ns.unnamedServices += step;
         return;

@@ -67,12 +67,12 @@ export class RuleEngine {
       facts.add(`file:${change.uri}`);
       for (const resource of change.before) {
         PortGraph.providedKeys(resource, facts);
-        if (resource.service) servicesChanged = true;
+        if (mattersClusterWide(resource)) servicesChanged = true;
         this.drop(resource.id, dirtyUris);
       }
       for (const resource of this.graph.resourcesOf(change.uri)) {
         PortGraph.providedKeys(resource, facts);
-        if (resource.service) servicesChanged = true;
+        if (mattersClusterWide(resource)) servicesChanged = true;
         toCheck.set(resource.id, resource);
       }
     }
@@ -232,6 +232,22 @@ export class RuleEngine {
     const hash = id.lastIndexOf('#');
     return this.graph.resourcesOf(id.slice(0, hash)).find((resource) => resource.id === id);
   }
+}
+
+/**
+ * Whether a resource can change what the cluster-wide families find: a Service that is not a
+ * plain ClusterIP Service, or that sets a nodePort or a traffic policy. Any other edit leaves
+ * their findings as they are, so they are not run again.
+ */
+function mattersClusterWide(resource: Resource): boolean {
+  const service = resource.service;
+  if (!service) return false;
+  return (
+    service.type !== 'ClusterIP' ||
+    service.externalTrafficPolicy !== undefined ||
+    service.ports.some((port) => port.nodePort !== undefined) ||
+    [...resource.annotations.keys()].some((key) => key.includes('external-traffic'))
+  );
 }
 
 function findingKey(finding: Finding): string {

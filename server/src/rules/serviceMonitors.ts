@@ -13,7 +13,7 @@
 
 import { inPartialBuild, withinBuild } from '../graph/kustomize';
 import { resolveTarget, selectorMatches, serviceSelection, servingContainers } from '../graph/links';
-import { namespaceKey, namespaceLabel } from '../graph/portGraph';
+import { namespaceKey, namespaceLabel, type PortGraph } from '../graph/portGraph';
 import type { LabelSelector, MonitorEndpoint, MonitorSpec, PortValue, Resource, ServicePort } from '../model/types';
 import { nearestName } from './backends';
 import { describeContainerPorts, portValueText } from './portText';
@@ -72,13 +72,24 @@ function listed(items: string[]): string {
 // ---------------------------------------------------------------------------------------------
 // ServiceMonitor
 
+/** The Services a selector may match: those carrying its rarest matchLabels pair, or all of them where it has none. */
+function serviceCandidates(graph: PortGraph, key: string, selector: LabelSelector): Resource[] {
+  let best: Resource[] | undefined;
+  for (const [label, value] of selector.matchLabels) {
+    const labelled = graph.servicesLabelled(key, label, value);
+    if (!best || labelled.length < best.length) best = labelled;
+    if (best.length === 0) break;
+  }
+  return best ?? graph.servicesIn(key);
+}
+
 function checkServiceMonitor(context: RuleContext, monitor: Resource, spec: MonitorSpec, selector: LabelSelector, namespaces: string[]): void {
   const graph = context.graph;
   const selected: Resource[] = [];
   for (const key of namespaces) {
     // A Service whose name or labels a template computes may be one the monitor selects.
     if (graph.hasUnnamedServicesIn(key)) return;
-    for (const service of withinBuild(monitor, graph.servicesIn(key))) {
+    for (const service of withinBuild(monitor, serviceCandidates(graph, key, selector))) {
       if (service.templated) return;
       if (selectorMatches(selector, service.labels) && !selected.includes(service)) selected.push(service);
     }
