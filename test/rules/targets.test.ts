@@ -577,3 +577,32 @@ spec:
 `);
   });
 });
+
+describe('ports an image listens on by default', () => {
+  test("a well-known image's default port explains an undeclared targetPort", () => {
+    check(`
+# --- jaeger.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: jaeger-collector}
+spec:
+  selector: {app: jaeger}
+  ports:
+    - {name: http, port: 14268, targetPort: 14268}
+    - {name: other, port: 9999, targetPort: 9999}
+#                                           ^^^^ error target-port-mismatch: listens on 9999
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: jaeger}
+spec:
+  template:
+    metadata: {labels: {app: jaeger}}
+    spec:
+      containers:
+        - name: jaeger
+          image: docker.io/jaegertracing/all-in-one:1.6.0
+          ports: [{containerPort: 16686}]
+`, { only: ['target-port-mismatch'] });
+  });
+});

@@ -10,7 +10,7 @@ export const DEFAULT_BIND_PORT_ENV_NAMES = ['PORT', 'SERVER_PORT', 'HTTP_PORT', 
 export interface BindPort {
   /** The port number, or undefined where the value cannot be known (absent ConfigMap, template, `$(VAR)`). */
   port: number | undefined;
-  source: 'env' | 'flag' | 'config';
+  source: 'env' | 'flag' | 'config' | 'image';
   /** For env: the variable name; for a flag: the flag as written; for config: the file's key. */
   label: string;
   /** Where it is written in the workload's file (the env entry or the argument). */
@@ -86,9 +86,47 @@ export function bindPorts(graph: PortGraph, workload: Resource, container: Conta
   for (const [name, port] of fromEnvFrom) if (!fromEnv.has(name)) out.push(port);
   out.push(...fromEnv.values());
   out.push(...listeningFlags(container.argv));
+  out.push(...imageDefaultPorts(container));
   const router = istioGatewayRouter(container.argv);
   if (router) out.push(router);
   return out;
+}
+
+/**
+ * Ports that well-known images listen on by default without any flag or env var, and that their
+ * manifests routinely leave undeclared. Evidence like a flag: it explains an undeclared targetPort.
+ * Keyed by repository, without registry, tag or digest.
+ */
+const IMAGE_DEFAULT_PORTS: Record<string, readonly number[]> = {
+  // Jaeger all-in-one: agent (5775, 6831, 6832 UDP; 5778 config), collector (14250 gRPC, 14268
+  // HTTP, 9411 Zipkin, 4317/4318 OTLP), admin 14269, query UI 16686. The old TChannel port 14267
+  // is left out: current releases no longer open it.
+  'jaegertracing/all-in-one': [5775, 5778, 6831, 6832, 9411, 14250, 14268, 14269, 16686, 4317, 4318],
+  'jaegertracing/jaeger-collector': [9411, 14250, 14268, 14269, 4317, 4318],
+  // SeaweedFS `weed server`: master 9333, volume 8080, filer 8888, S3 8333, IAM 8111, WebDAV 7333;
+  // each HTTP port's gRPC twin is 10,000 higher.
+  'chrislusf/seaweedfs': [7333, 8080, 8111, 8333, 8888, 9333, 18080, 18888, 19333],
+};
+
+/** The repository of an image reference: `docker.io/jaegertracing/all-in-one:1.6` → `jaegertracing/all-in-one`. */
+export function imageRepository(image: string): string {
+  let name = image.split('@')[0];
+  const lastSlash = name.lastIndexOf('/');
+  const colon = name.indexOf(':', lastSlash + 1);
+  if (colon >= 0) name = name.slice(0, colon);
+  const parts = name.split('/');
+  // A first part with a dot or a port, or `localhost`, is a registry.
+  if (parts.length > 1 && (/[.:]/.test(parts[0]) || parts[0] === 'localhost')) parts.shift();
+  if (parts[0] === 'library') parts.shift();
+  return parts.join('/');
+}
+
+function imageDefaultPorts(container: Container): BindPort[] {
+  const image = container.image;
+  if (!image) return [];
+  const ports = IMAGE_DEFAULT_PORTS[imageRepository(image.value)];
+  if (!ports) return [];
+  return ports.map((port) => ({ port, source: 'image' as const, label: image.value, span: image.span, origin: undefined, description: `image ${imageRepository(image.value)} listens on ${port} by default` }));
 }
 
 /**
