@@ -12,7 +12,7 @@
 // On failure it keeps the run's folder (server log, extension host logs, the failure screenshots,
 // the workspace copy) and prints where it is; on success it removes it.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -91,6 +91,9 @@ export async function runUiTests({ vsix, timeoutMs = Number(process.env.PORTCHAI
       stdio: ['ignore', 'inherit', 'inherit'],
       env: {
         ...process.env,
+        // The browser's profile goes into the run's folder, so that even a test process killed
+        // on the timeout leaves nothing behind in /tmp but that folder.
+        TMPDIR: mkdirTmp(runDir),
         CHROMIUM,
         PORTCHAIN_UI_ORIGIN: server.origin,
         PORTCHAIN_UI_WORKSPACE: workspace,
@@ -133,6 +136,12 @@ export async function runUiTests({ vsix, timeoutMs = Number(process.env.PORTCHAI
   console.error(`[ui]   last screenshot:  ${last ?? '(none)'}`);
   console.error(`[ui]   workspace copy:   ${workspace}`);
   return { ok: false, timings };
+}
+
+function mkdirTmp(runDir) {
+  const dir = join(runDir, 'tmp');
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
 function signalGroup(group, signal) {

@@ -85,13 +85,24 @@ export class Workbench {
     return squiggles.some((box) => box.x < word.x + word.width && word.x < box.x + box.width && Math.abs(box.y - word.y) < word.height);
   }
 
-  /** Rests the mouse on `token` and returns the hover's text once it shows `expected`. */
+  /**
+   * Rests the mouse on `token` and returns the hover's text once it shows `expected`. A hover asked
+   * for just after an edit may answer from before it (or not at all) and VS Code does not ask again
+   * while the mouse stays; so, like a person, this moves the mouse off and back until it does.
+   */
   async hover(token: Locator, expected: RegExp): Promise<string> {
-    await this.page.mouse.move(0, 0);
-    await token.hover();
     const widget = this.page.locator('.monaco-hover:not(.hidden)').filter({ hasText: expected }).first();
-    await widget.waitFor({ timeout: ANSWER_MS });
-    return widget.innerText();
+    const deadline = Date.now() + ANSWER_MS;
+    for (;;) {
+      await this.page.mouse.move(0, 0);
+      await token.hover();
+      try {
+        await widget.waitFor({ timeout: 3_000 });
+        return await widget.innerText();
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+    }
   }
 
   /** Moves the mouse away and presses Escape, so that no hover or menu stays open. */
