@@ -150,10 +150,11 @@ export function substitutionsFor(chart: Chart, uri: string, text: string): Templ
 /**
  * Parses a file the way the graph holds it: a chart's template (a file with actions below the
  * `templates/` folder of a chart) with the values its values.yaml gives, judged part by part.
+ * `previous`, the file's version before, lets the model copy the documents an edit left alone.
  */
-export function parseInGraph(graph: PortGraph, uri: string, text: string, version = 0): ParsedFile {
+export function parseInGraph(graph: PortGraph, uri: string, text: string, version = 0, previous?: ParsedFile): ParsedFile {
   const chart = templateRootOf(uri) !== undefined && text.includes('{{') ? chartOf(graph, uri) : undefined;
-  return parseFile(uri, text, version, chart ? { substitutions: substitutionsFor(chart, uri, text) } : undefined);
+  return parseFile(uri, text, version, chart ? { substitutions: substitutionsFor(chart, uri, text) } : undefined, previous);
 }
 
 /**
@@ -162,7 +163,7 @@ export function parseInGraph(graph: PortGraph, uri: string, text: string, versio
  */
 export function setFileText(graph: PortGraph, uri: string, text: string, version = 0, changed?: OnFileChange): ParsedFile {
   const previous = graph.file(uri);
-  const file = parseInGraph(graph, uri, text, version);
+  const file = parseInGraph(graph, uri, text, version, previous);
   changed?.(uri, previous);
   graph.setFile(file);
   rereadTemplates(graph, uri, changed);

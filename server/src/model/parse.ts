@@ -14,9 +14,10 @@ export const MAX_FILE_BYTES = 8 * 1024 * 1024;
  * Parses one file version into resources. Never throws. `chart` is set for a chart's template:
  * its substitutions are the rendered values of some of its actions (the graph works them out from
  * the chart's values.yaml), which the model reads as if the template had rendered them, marked
- * with their origin.
+ * with their origin. `previous` is an earlier version of the same file: the documents of a plain
+ * file whose text it already holds are copied from it instead of parsed again, with the same result.
  */
-export function parseFile(uri: string, text: string, version = 0, chart?: ChartTemplate): ParsedFile {
+export function parseFile(uri: string, text: string, version = 0, chart?: ChartTemplate, previous?: ParsedFile): ParsedFile {
   const lineStarts = computeLineStarts(text);
   const file: ParsedFile = {
     uri,
@@ -38,7 +39,7 @@ export function parseFile(uri: string, text: string, version = 0, chart?: ChartT
     return file;
   }
   try {
-    readDocuments(file, chart);
+    readDocuments(file, chart, previous);
     if (VALUES_FILE.test(uri)) file.helmValues = readHelmValues(text);
   } catch (error) {
     // The yaml package is total in practice; this keeps the promise if a future version is not.
@@ -48,9 +49,14 @@ export function parseFile(uri: string, text: string, version = 0, chart?: ChartT
   return file;
 }
 
-function readDocuments(file: ParsedFile, chart: ChartTemplate | undefined): void {
+function readDocuments(file: ParsedFile, chart: ChartTemplate | undefined, previous: ParsedFile | undefined): void {
   const substitutions = chart?.substitutions ?? [];
   const scan = scanTemplate(file.text);
+  // A plain file's documents read alone, so an edit re-parses only the documents it changed.
+  if (!scan && substitutions.length === 0) {
+    readPlainDocuments(file, previous?.uri === file.uri ? chunkResults.get(previous) : undefined);
+    return;
+  }
   let source = file.text;
   let actions: Span[] = [];
   let context: TemplateContext | undefined;
@@ -71,26 +77,137 @@ function readDocuments(file: ParsedFile, chart: ChartTemplate | undefined): void
     const document = parseChunk(source, chunk);
     if (!document) return;
     const reader = new YamlReader(document, actions, context);
-    if (document.errors.length > 0) {
-      const error = document.errors[0];
-      const at = reader.originalSpan(error.pos?.[0] ?? document.range[0], error.pos?.[1] ?? error.pos?.[0] ?? document.range[0]);
-      const start = at.start;
-      const end = Math.max(start, at.end);
-      const message = firstLine(error.message);
-      file.notes.push({
-        kind: 'yaml-syntax',
-        message: `YAML document ${index + 1} was not read: ${message}${masked ? ' (in a file with template actions)' : ''}`,
-        span: { start, end },
-      });
-      return;
-    }
-    const id = `${file.uri}#${index}`;
-    collectResources(file.uri, id, reader, document.contents, file.resources);
+    readChunk(file.uri, index, document, reader, masked, file.resources, file.notes);
   });
   if (scan && file.resources.length > 0) {
     const message = substitutions.length > 0 ? "a template: values are read from the chart's values.yaml where an action looks them up; the rest are unknown" : 'a template: values computed by template actions are unknown';
     file.notes.push({ kind: 'template', message, span: scan.actions[0].span });
   }
+}
+
+/** Reads one parsed document into resources, or a note on why it was not read. */
+function readChunk(uri: string, index: number, document: Document.Parsed, reader: YamlReader, masked: boolean, resources: Resource[], notes: FileNote[]): void {
+  if (document.errors.length > 0) {
+    const error = document.errors[0];
+    const at = reader.originalSpan(error.pos?.[0] ?? document.range[0], error.pos?.[1] ?? error.pos?.[0] ?? document.range[0]);
+    const start = at.start;
+    const end = Math.max(start, at.end);
+    const message = firstLine(error.message);
+    notes.push({
+      kind: 'yaml-syntax',
+      message: `${documentLabel(index)} was not read: ${message}${masked ? ' (in a file with template actions)' : ''}`,
+      span: { start, end },
+    });
+    return;
+  }
+  collectResources(uri, `${uri}#${index}`, reader, document.contents, resources);
+}
+
+function documentLabel(index: number): string {
+  return `YAML document ${index + 1}`;
+}
+
+/** What one document of a plain file read to, kept so that the next version can copy it. */
+interface ChunkResult {
+  text: string;
+  start: number;
+  index: number;
+  resources: Resource[];
+  notes: FileNote[];
+}
+
+/** The documents of each plain file version, for the next version of the file to reuse. */
+const chunkResults = new WeakMap<ParsedFile, ChunkResult[]>();
+
+/** Reads a file without template actions document by document, copying each document `before` holds with the same text. */
+function readPlainDocuments(file: ParsedFile, before: readonly ChunkResult[] | undefined): void {
+  const source = file.text;
+  const chunks = documentChunks(source);
+  file.documentCount = chunks.length;
+  const earlier = new Map<string, ChunkResult[]>();
+  if (before) {
+    for (const result of before) {
+      const same = earlier.get(result.text);
+      if (same) same.push(result);
+      else earlier.set(result.text, [result]);
+    }
+  }
+  const results: ChunkResult[] = [];
+  chunks.forEach((chunk, index) => {
+    const text = source.slice(chunk.start, chunk.end);
+    const same = earlier.get(text);
+    // Equal texts read alike; the one at the same place is the most likely to need no renumbering.
+    const match = same?.find((result) => result.index === index) ?? same?.[0];
+    const result = (match && moveChunk(file.uri, match, text, chunk.start, index)) ?? readPlainChunk(file.uri, source, chunk, index, text);
+    results.push(result);
+    file.resources.push(...result.resources);
+    file.notes.push(...result.notes);
+  });
+  chunkResults.set(file, results);
+}
+
+function readPlainChunk(uri: string, source: string, chunk: Span, index: number, text: string): ChunkResult {
+  const result: ChunkResult = { text, start: chunk.start, index, resources: [], notes: [] };
+  // A cheap look at the top-level kind first: most bytes of a large workspace are CRDs, RBAC
+  // and files that are not Kubernetes at all, and none of them carries a port.
+  if (!mayHoldPorts(source, chunk)) return result;
+  const document = parseChunk(source, chunk);
+  if (document) readChunk(uri, index, document, new YamlReader(document, []), false, result.resources, result.notes);
+  return result;
+}
+
+/**
+ * A document read before, as a fresh parse of it at `start` as document `index` reads: every
+ * span moved, ids and messages renumbered. Undefined where that cannot be told apart (see moveSpans).
+ */
+function moveChunk(uri: string, from: ChunkResult, text: string, start: number, index: number): ChunkResult | undefined {
+  const delta = start - from.start;
+  // A document read at offset 0 may hold a real empty span at 0, which the resource reader also writes for a node without a range.
+  if (delta !== 0 && from.start === 0 && hasEmptySpanAtZero([from.resources, from.notes])) return undefined;
+  const oldId = `${uri}#${from.index}`;
+  const newId = `${uri}#${index}`;
+  const resources = from.resources.map((resource) => {
+    const moved = moveSpans(resource, delta) as Resource;
+    if (index !== from.index && moved.id.startsWith(oldId)) moved.id = newId + moved.id.slice(oldId.length);
+    return moved;
+  });
+  const notes = from.notes.map((note) => {
+    const moved = moveSpans(note, delta) as FileNote;
+    const oldLabel = documentLabel(from.index);
+    if (index !== from.index && moved.message.startsWith(oldLabel)) moved.message = documentLabel(index) + moved.message.slice(oldLabel.length);
+    return moved;
+  });
+  // The new version's slice: one of the old text would keep that whole old text alive.
+  return { text, start, index, resources, notes };
+}
+
+/** Whether a span is `{ start, end }` and nothing else. */
+function isSpan(value: object): value is Span {
+  const keys = Object.keys(value);
+  return keys.length === 2 && typeof (value as Span).start === 'number' && typeof (value as Span).end === 'number';
+}
+
+/**
+ * A deep copy of model data with every span moved by `delta`. The resource reader writes `{0, 0}`
+ * for a node without a range, which a fresh parse leaves at 0 too, so such spans stay put.
+ */
+function moveSpans(value: unknown, delta: number): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((item) => moveSpans(item, delta));
+  if (value instanceof Map) return new Map([...value].map(([key, item]) => [key, moveSpans(item, delta)]));
+  if (value instanceof Set) return new Set([...value].map((item) => moveSpans(item, delta)));
+  if (isSpan(value)) return value.start === 0 && value.end === 0 ? { start: 0, end: 0 } : { start: value.start + delta, end: value.end + delta };
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) copy[key] = moveSpans((value as Record<string, unknown>)[key], delta);
+  return copy;
+}
+
+function hasEmptySpanAtZero(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(hasEmptySpanAtZero);
+  if (value instanceof Map || value instanceof Set) return [...value.values()].some(hasEmptySpanAtZero);
+  if (isSpan(value)) return value.start === 0 && value.end === 0;
+  return Object.values(value).some(hasEmptySpanAtZero);
 }
 
 const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: false, strict: false } as const;
