@@ -82,6 +82,10 @@ interface RootBuild {
   resources: Resource[];
   /** For each resource, the id of what it was made from (a file's resource, or a generator), to count the builds that hold it. */
   sources: string[];
+  /** The resources by the URI of the file they are copies of, in build order. */
+  byUri: Map<string, Resource[]>;
+  /** The resource made from each source. */
+  bySource: Map<string, Resource>;
 }
 
 /** What the layer knows of one kustomization file, kept while the file does not change. */
@@ -98,10 +102,23 @@ interface KnownKustomization {
  */
 export class KustomizeLayer {
   private readonly known = new Map<string, KnownKustomization>();
+  /** Bumped whenever `known` changes, so a flush can tell that the kustomizations it composed from moved. */
+  private knownVersion = 0;
   private roots = new Map<string, RootBuild>();
   private view = new Map<string, Resource[]>();
   private inputs = new Set<string>();
   private readonly pending = new Set<string>();
+  // Indexes over the roots, so an edit recomposes only the files its rebuilt builds hold.
+  /** For each file, the roots whose builds read it or looked for it. */
+  private readers = new Map<string, Set<string>>();
+  /** For each file, the roots whose builds hold copies of its resources. */
+  private holders = new Map<string, Set<string>>();
+  /** For each source, the roots whose builds hold a copy of it. */
+  private sourceRoots = new Map<string, Set<string>>();
+  /** Each root's place in `roots`, so a file's copies keep root order. */
+  private rootOrder = new Map<string, number>();
+  /** Files that stand in the view as empty while no build holds them: kustomizations and patch files. */
+  private emptyUris = new Set<string>();
 
   /** Notes that the file at `uri` was set or deleted; `flush` applies it. */
   changed(uri: string): void {
@@ -128,12 +145,15 @@ export class KustomizeLayer {
       this.refreshKnown(files, uri);
       kustomizationChanged = true;
     }
-    const rootUris = kustomizationChanged ? this.findRoots() : [...this.roots.keys()];
+    if (!kustomizationChanged) {
+      this.flushBuilds(files, changed, affected);
+      return affected;
+    }
+    const changedUris = [...changed];
     const next = new Map<string, RootBuild>();
-    let rebuilt = kustomizationChanged;
-    for (const root of rootUris) {
+    for (const root of this.findRoots()) {
       const previous = this.roots.get(root);
-      if (previous && ![...changed].some((uri) => previous.deps.has(uri) && previous.deps.get(uri) !== files.get(uri))) {
+      if (previous && !changedUris.some((uri) => previous.deps.has(uri) && previous.deps.get(uri) !== files.get(uri))) {
         next.set(root, previous);
         continue;
       }
@@ -141,22 +161,58 @@ export class KustomizeLayer {
       if (previous) for (const resource of previous.resources) affected.add(resource.uri);
       for (const resource of build.resources) affected.add(resource.uri);
       next.set(root, build);
-      rebuilt = true;
     }
     for (const [root, previous] of this.roots) {
       if (next.has(root)) continue;
       for (const resource of previous.resources) affected.add(resource.uri);
-      rebuilt = true;
     }
     this.roots = next;
-    if (rebuilt) {
+    const previousView = this.view;
+    this.compose();
+    // Patch files and kustomizations enter and leave the view as kustomizations change.
+    for (const uri of previousView.keys()) if (!this.view.has(uri)) affected.add(uri);
+    for (const uri of this.view.keys()) if (!previousView.has(uri)) affected.add(uri);
+    return affected;
+  }
+
+  /**
+   * Applies changes that leave every kustomization as it was: the roots stay, the builds that read
+   * a changed file are rebuilt, and only the files those builds hold (before or after) are composed again.
+   */
+  private flushBuilds(files: FileLookup, changed: Set<string>, affected: Set<string>): void {
+    const stale = new Set<string>();
+    for (const uri of changed) {
+      for (const root of this.readers.get(uri) ?? []) if (this.roots.get(root)?.deps.get(uri) !== files.get(uri)) stale.add(root);
+    }
+    if (stale.size === 0) return;
+    const knownVersion = this.knownVersion;
+    const touchedUris = new Set<string>();
+    const touchedSources = new Set<string>();
+    for (const root of stale) {
+      const previous = this.roots.get(root)!;
+      const build = buildRoot(files, root, (uri) => this.kustomizationOf(files, uri));
+      this.unindex(root, previous);
+      this.index(root, build);
+      // Map.set on a key it holds keeps the key's place, so root order stays.
+      this.roots.set(root, build);
+      for (const side of [previous, build]) {
+        for (const uri of side.byUri.keys()) {
+          touchedUris.add(uri);
+          affected.add(uri);
+        }
+        for (const source of side.sources) touchedSources.add(source);
+      }
+    }
+    // A build that read a kustomization the layer had not seen changes what the view was composed from.
+    if (this.knownVersion !== knownVersion) {
       const previousView = this.view;
       this.compose();
-      // Patch files and kustomizations enter and leave the view as kustomizations change.
       for (const uri of previousView.keys()) if (!this.view.has(uri)) affected.add(uri);
       for (const uri of this.view.keys()) if (!previousView.has(uri)) affected.add(uri);
+      return;
     }
-    return affected;
+    for (const uri of touchedUris) this.composeUri(uri);
+    for (const source of touchedSources) this.countBuilds(source);
   }
 
   /** The effective resources of a file; undefined where its own resources stand (no build includes it). */
@@ -183,11 +239,12 @@ export class KustomizeLayer {
   private refreshKnown(files: FileLookup, uri: string): Kustomization | undefined {
     const file = files.get(uri);
     if (!file) {
-      this.known.delete(uri);
+      if (this.known.delete(uri)) this.knownVersion++;
       return undefined;
     }
     const kustomization = readKustomization(uri, file.text);
     this.known.set(uri, { file, kustomization });
+    this.knownVersion++;
     return kustomization;
   }
 
@@ -209,19 +266,19 @@ export class KustomizeLayer {
       .sort();
   }
 
-  /** The view: copies grouped by file, patch files emptied, kustomization files holding what their generators made. */
+  /** The view from scratch: copies grouped by file, patch files emptied, kustomization files holding what their generators made. */
   private compose(): void {
-    const view = new Map<string, Resource[]>();
+    const emptyUris = new Set<string>();
     const inputs = new Set<string>();
     for (const [uri, known] of this.known) {
       const kustomization = known.kustomization;
       if (!kustomization) continue;
-      view.set(uri, []);
+      emptyUris.add(uri);
       const directory = directoryOf(uri);
       for (const patch of kustomization.patches) {
         const target = patch.path && resolvePath(directory, patch.path.value);
         if (!target) continue;
-        if (!view.has(target)) view.set(target, []);
+        emptyUris.add(target);
         if (!/\.ya?ml$/i.test(target)) inputs.add(target);
       }
       for (const generator of kustomization.generators) {
@@ -231,29 +288,70 @@ export class KustomizeLayer {
         }
       }
     }
-    // Resources a build includes replace the file's own; a patch file that is also a resource is one.
-    const included = new Set<string>();
-    const builds = new Map<string, Set<string>>();
-    for (const [root, build] of this.roots) {
-      build.resources.forEach((resource, index) => {
-        if (!included.has(resource.uri)) {
-          included.add(resource.uri);
-          if (!this.known.has(resource.uri)) view.set(resource.uri, []);
-        }
-        let list = view.get(resource.uri);
-        if (!list) view.set(resource.uri, (list = []));
-        list.push(resource);
-        let roots = builds.get(build.sources[index]);
-        if (!roots) builds.set(build.sources[index], (roots = new Set()));
-        roots.add(root);
-      });
-    }
-    for (const build of this.roots.values()) {
-      build.resources.forEach((resource, index) => (resource.variant!.builds = builds.get(build.sources[index])?.size ?? 1));
-    }
-    this.view = view;
+    this.emptyUris = emptyUris;
     this.inputs = inputs;
+    this.readers = new Map();
+    this.holders = new Map();
+    this.sourceRoots = new Map();
+    this.rootOrder = new Map();
+    for (const [root, build] of this.roots) {
+      this.rootOrder.set(root, this.rootOrder.size);
+      this.index(root, build);
+    }
+    // Resources a build includes replace the file's own; a patch file that is also a resource is one.
+    const view = new Map<string, Resource[]>();
+    for (const uri of emptyUris) view.set(uri, []);
+    this.view = view;
+    for (const uri of this.holders.keys()) this.composeUri(uri);
+    for (const source of this.sourceRoots.keys()) this.countBuilds(source);
   }
+
+  /** Sets a file's view entry: its copies from every build that holds it, in root order, or empty (or none) where no build does. */
+  private composeUri(uri: string): void {
+    const holders = this.holders.get(uri);
+    if (!holders) {
+      if (this.emptyUris.has(uri)) this.view.set(uri, []);
+      else this.view.delete(uri);
+      return;
+    }
+    const roots = [...holders];
+    if (roots.length > 1) roots.sort((a, b) => this.rootOrder.get(a)! - this.rootOrder.get(b)!);
+    const list: Resource[] = [];
+    for (const root of roots) list.push(...this.roots.get(root)!.byUri.get(uri)!);
+    this.view.set(uri, list);
+  }
+
+  /** Tells every copy of a source how many builds hold one. */
+  private countBuilds(source: string): void {
+    const roots = this.sourceRoots.get(source);
+    if (!roots) return;
+    for (const root of roots) this.roots.get(root)!.bySource.get(source)!.variant!.builds = roots.size;
+  }
+
+  private index(root: string, build: RootBuild): void {
+    for (const uri of build.deps.keys()) addTo(this.readers, uri, root);
+    for (const uri of build.byUri.keys()) addTo(this.holders, uri, root);
+    for (const source of build.sources) addTo(this.sourceRoots, source, root);
+  }
+
+  private unindex(root: string, build: RootBuild): void {
+    for (const uri of build.deps.keys()) removeFrom(this.readers, uri, root);
+    for (const uri of build.byUri.keys()) removeFrom(this.holders, uri, root);
+    for (const source of build.sources) removeFrom(this.sourceRoots, source, root);
+  }
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
+}
+
+function removeFrom(map: Map<string, Set<string>>, key: string, value: string): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) map.delete(key);
 }
 
 /** The folder of a URI, with its trailing slash (as portGraph's, kept here so neither module needs the other). */
@@ -301,18 +399,22 @@ function buildRoot(files: FileLookup, root: string, kustomizationOf: (uri: strin
   const variant: Omit<Variant, 'builds'> = { kustomization: root, dependsOn: [...state.deps.keys()].sort(), rewritten: state.rewritten, partial: state.partial };
   const resources: Resource[] = [];
   const sources: string[] = [];
-  const seen = new Set<string>();
+  const byUri = new Map<string, Resource[]>();
+  const bySource = new Map<string, Resource>();
   for (const { resource } of items) {
     const source = resource.id;
     // One file listed twice (or reached through two bases) is one resource, as kustomize refuses duplicates.
-    if (seen.has(source)) continue;
-    seen.add(source);
+    if (bySource.has(source)) continue;
+    bySource.set(source, resource);
     resource.id = `${source}@${root}`;
     resource.variant = { ...variant, builds: 1 };
     resources.push(resource);
     sources.push(source);
+    const list = byUri.get(resource.uri);
+    if (list) list.push(resource);
+    else byUri.set(resource.uri, [resource]);
   }
-  return { deps: state.deps, resources, sources };
+  return { deps: state.deps, resources, sources, byUri, bySource };
 }
 
 /** Reads a file for a build, remembering that the build depends on it. */
