@@ -36,7 +36,7 @@ function repetitions(size: number): { coldRuns: number; toggles: number; request
 
 const BIG_FILE_TOGGLES = 20;
 /** The server waits this long after a change before it republishes (PUBLISH_DELAY_MS in server/src/server.ts). */
-const PUBLISH_DELAY_MS = 50;
+const PUBLISH_DELAY_MS = 15;
 /** Requests sent before the measured ones, so that one-off warm-up (JIT, lazy indexes) is not counted. */
 const WARM_UP_REQUESTS = 5;
 
