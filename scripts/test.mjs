@@ -42,7 +42,10 @@ await esbuild.build({
 
 step(`node --test (${testFiles.length} files)`);
 const compiled = testFiles.map((file) => join(outdir, file.replace(/^test\//, '').replace(/\.ts$/, '.js')));
-const result = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=spec', ...compiled], { stdio: 'inherit' });
+// A test file whose tests have all finished must not keep the run alive with a leaked handle
+// (a child process or a socket): --test-force-exit ends each file when its tests are done, and
+// no single test may take longer than five minutes.
+const result = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=spec', '--test-force-exit', '--test-timeout=300000', ...compiled], { stdio: 'inherit' });
 rmSync(outdir, { recursive: true, force: true });
 process.exit(result.status ?? 1);
 
