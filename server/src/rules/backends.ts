@@ -21,7 +21,7 @@ export const backendRules: RuleFamily = (context) => {
       if (resource.route?.requiresPort && backend.port === undefined) reportMissingRoutePort(context, resource, backend, resolution);
       // A backendRef of weight 0 receives no requests, so where it leads breaks nothing.
       if (resource.route && hasZeroWeight(context, resource, backend)) continue;
-      if (resolution.state === 'broken' && !meantToFail(resource, backend)) reportMissingService(context, resource, backend, resolution);
+      if (resolution.state === 'broken') reportMissingService(context, resource, backend, resolution);
       else if (resolution.state === 'ok') checkBackendPort(context, resource, backend, resolution.services);
     }
   }
@@ -80,19 +80,6 @@ function reportV1beta1Fields(context: RuleContext, ingress: Resource, backend: B
     span: backend.serviceName.span,
     message: `${describe(ingress)} is networking.k8s.io/v1 but names Service ${name} with serviceName and servicePort, fields only the older extensions/v1beta1 and networking.k8s.io/v1beta1 Ingress had: v1 drops them, so the backend names no Service and the API server rejects the Ingress (resource or service backend is required); write service: {name: ${name}, port: {${port}}}`,
   });
-}
-
-/** Words with which a test says the reference is meant not to resolve: `nonexistent`, `does-not-exist`, `invalid`, `unresolved`. */
-const MEANT_TO_FAIL = /(^|[^a-z])(non-?existent|does-?not-?exist|invalid|unresolved)([^a-z]|$)/i;
-
-/**
- * Whether a missing backend is the point of the manifest: conformance and controller tests name the
- * Service (`nonexistent`), the referring resource (`invalid-backend-ref`) or the file
- * (`tcproute-invalid-non-tcp-listener.yaml`) for the failure they exercise.
- */
-function meantToFail(from: Resource, backend: Backend): boolean {
-  const file = from.uri.slice(from.uri.lastIndexOf('/') + 1);
-  return [backend.serviceName.value, from.name?.value ?? '', file].some((text) => MEANT_TO_FAIL.test(text));
 }
 
 /** Whether a route backendRef says `weight: 0`. */
