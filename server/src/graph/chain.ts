@@ -268,7 +268,7 @@ export function chainsFromBackend(graph: PortGraph, ref: BackendRef, options: Gr
       const ports = service.service!.ports.map(servicePortText).join(', ') || 'none';
       const problem =
         port.state === 'broken'
-          ? `Service ${service.name?.value} has no port ${backendPortText(ref.backend)}: its ports are ${ports}. Use one of them.`
+          ? `Service ${service.name?.value} has no ${backendPortText(ref.backend)}: its ports are ${ports}. Use one of them.`
           : ref.backend.port
             ? 'The port is computed by a template or placeholder.'
             : 'The backend names no port.';
