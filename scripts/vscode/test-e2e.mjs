@@ -60,11 +60,28 @@ if (runs('ui')) {
     failed.push('package');
   }
 }
-if (runs('host') && !(await timed('extension host', () => runExtensionHostSuite()))) failed.push('extension host');
+// A real editor on a shared 2-core machine sometimes loses a keypress or a frame. A suite that
+// fails runs once more on a fresh server, and the log says so; failing twice fails the run.
+const retried = [];
+if (runs('host')) {
+  let ok = await timed('extension host', () => runExtensionHostSuite());
+  if (!ok) {
+    retried.push('extension host');
+    console.error('[e2e] the extension host suite failed; running it once more on a fresh server');
+    ok = await timed('extension host (second run)', () => runExtensionHostSuite());
+  }
+  if (!ok) failed.push('extension host');
+}
 if (vsix) {
   ui = await timed('ui', () => runUiTests({ vsix: vsix.path }));
+  if (!ui.ok) {
+    retried.push('ui');
+    console.error('[e2e] the UI suite failed; running it once more on a fresh server');
+    ui = await timed('ui (second run)', () => runUiTests({ vsix: vsix.path }));
+  }
   if (!ui.ok) failed.push('ui');
 }
+if (retried.length > 0) console.error(`[e2e] passed only on a second run: ${retried.filter((suite) => !failed.includes(suite)).join(', ') || 'none'}`);
 
 console.log(`\n[e2e] ${timings.join(', ')}; ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
 if (vsix) console.log(`[e2e] .vsix: ${(vsix.bytes / 1024).toFixed(0)} KiB, ${vsix.files.length} files`);
