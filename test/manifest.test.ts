@@ -100,3 +100,11 @@ describe('.vscodeignore', () => {
     }
   });
 });
+
+describe('the client and the server agree', () => {
+  test("the status bar's problem list filters by the source the server sets", async () => {
+    const { DIAGNOSTIC_SOURCE } = await import('../server/src/features/diagnostics');
+    const client = await import('../client/src/commands');
+    assert.equal(client.DIAGNOSTIC_SOURCE, DIAGNOSTIC_SOURCE);
+  });
+});

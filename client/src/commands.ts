@@ -4,10 +4,17 @@
 export const COMMANDS = {
   restartServer: 'portchain.restartServer',
   showOutput: 'portchain.showOutput',
+  showProblems: 'portchain.showProblems',
 } as const;
 
-/** What a click on the status bar item runs: the Problems view, where the broken links are listed. */
-export const STATUS_BAR_COMMAND = 'workbench.actions.view.problems';
+/**
+ * What a click on the status bar item runs: the Problems view, and beside it portchain's own
+ * problems in a list to pick from (VS Code offers extensions no way to set the Problems filter).
+ */
+export const STATUS_BAR_COMMAND = COMMANDS.showProblems;
+
+/** The diagnostics' `source`, as the server sets it (features/diagnostics.ts DIAGNOSTIC_SOURCE). */
+export const DIAGNOSTIC_SOURCE = 'portchain';
 
 /**
  * Commands the server's code lenses carry, with their arguments. Not listed in the command palette:

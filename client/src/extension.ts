@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { PortchainStatus } from '../../server/src/features/status';
-import { COMMANDS, LENS_COMMANDS, STATUS_BAR_COMMAND } from './commands';
+import { COMMANDS, DIAGNOSTIC_SOURCE, LENS_COMMANDS, STATUS_BAR_COMMAND } from './commands';
 
 /** What `activate` returns: the running client, for tests and other extensions. */
 export interface PortchainApi {
@@ -48,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): PortchainApi {
       await languageClient.restart();
     }),
     vscode.commands.registerCommand(COMMANDS.showOutput, () => languageClient.outputChannel.show(true)),
+    vscode.commands.registerCommand(COMMANDS.showProblems, () => showPortchainProblems()),
     vscode.commands.registerCommand(LENS_COMMANDS.copyPortForward, async (command: unknown) => {
       if (typeof command !== 'string') return;
       await vscode.env.clipboard.writeText(command);
@@ -83,4 +84,26 @@ function showStatus(item: vscode.StatusBarItem, status: PortchainStatus | undefi
   }
   item.text = `$(plug) portchain: ${resources}, ${status.brokenLinks} broken`;
   item.tooltip = `${resources} in ${status.files} ${status.files === 1 ? 'file' : 'files'}; ${status.brokenLinks} broken ${status.brokenLinks === 1 ? 'link' : 'links'} (errors). Click to open the Problems view.`;
+}
+
+/** Opens the Problems view and lists portchain's problems alone, each opening its place when picked. */
+async function showPortchainProblems(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.actions.view.problems');
+  const icon = { [vscode.DiagnosticSeverity.Error]: '$(error)', [vscode.DiagnosticSeverity.Warning]: '$(warning)', [vscode.DiagnosticSeverity.Information]: '$(info)', [vscode.DiagnosticSeverity.Hint]: '$(light-bulb)' };
+  const items = vscode.languages.getDiagnostics().flatMap(([uri, diagnostics]) =>
+    diagnostics
+      .filter((diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE)
+      .map((diagnostic) => ({
+        label: `${icon[diagnostic.severity]} ${diagnostic.message}`,
+        description: `${vscode.workspace.asRelativePath(uri)}:${diagnostic.range.start.line + 1}`,
+        detail: typeof diagnostic.code === 'object' ? String(diagnostic.code.value) : String(diagnostic.code ?? ''),
+        uri,
+        range: diagnostic.range,
+        severity: diagnostic.severity,
+      })),
+  );
+  if (items.length === 0) return;
+  items.sort((a, b) => a.severity - b.severity || a.description.localeCompare(b.description));
+  const picked = await vscode.window.showQuickPick(items, { title: `portchain: ${items.length} problem${items.length === 1 ? '' : 's'}`, matchOnDescription: true, matchOnDetail: true });
+  if (picked) await vscode.window.showTextDocument(picked.uri, { selection: picked.range });
 }

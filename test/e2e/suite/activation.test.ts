@@ -22,7 +22,7 @@ suite('activation', () => {
 
   test('its commands are registered', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const command of ['portchain.restartServer', 'portchain.showOutput']) {
+    for (const command of ['portchain.restartServer', 'portchain.showOutput', 'portchain.showProblems']) {
       assert.ok(commands.includes(command), `${command} is not registered`);
     }
   });
