@@ -128,7 +128,7 @@ export class PortchainServer {
   private readonly open = new Set<string>();
   /** Open documents changed since they were last parsed: parsing waits until someone reads the project. */
   private readonly unparsed = new Map<string, TextDocument>();
-  private skip = skipperFor([]);
+  private excluded = skipperFor([]);
   /** The latest disk read asked for each file; an older read that finishes later is dropped. */
   private readonly pendingReads = new Map<string, number>();
   private readCounter = 0;
@@ -279,7 +279,7 @@ export class PortchainServer {
     for (const problem of next.problems) this.connection.console.warn(`portchain settings: ${problem}`);
     const excludesChanged = JSON.stringify(next.excludeGlobs) !== JSON.stringify(this.configuration.excludeGlobs);
     this.configuration = next;
-    this.skip = skipperFor(next.excludeGlobs);
+    this.excluded = skipperFor(next.excludeGlobs);
     this.project.settings = next.settings;
     return excludesChanged;
   }
@@ -377,8 +377,8 @@ export class PortchainServer {
   private isScanned(relativePath: string, isFolder: boolean): boolean {
     if (!isFolder && !isManifestPath(relativePath)) return false;
     const parts = relativePath.split('/');
-    for (let i = 1; i < parts.length; i++) if (this.skip(parts.slice(0, i).join('/'), true)) return false;
-    return !this.skip(relativePath, isFolder);
+    for (let i = 1; i < parts.length; i++) if (this.excluded(parts.slice(0, i).join('/'), true)) return false;
+    return !this.excluded(relativePath, isFolder);
   }
 
   private async foldersChanged(event: WorkspaceFoldersChangeEvent): Promise<void> {
@@ -456,7 +456,7 @@ export class PortchainServer {
   }
 
   private async readFolder(uri: string, relativePath: string): Promise<void> {
-    const skip = this.skip;
+    const skip = this.excluded;
     const reads: Promise<void>[] = [];
     for await (const file of this.workspace.listFiles(uri, (path, isFolder) => skip(`${relativePath}/${path}`, isFolder))) {
       if (isManifestPath(file) && !this.open.has(file)) reads.push(this.readFromDisk(file));

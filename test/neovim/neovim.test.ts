@@ -26,10 +26,8 @@ const version = editorVersion(NVIM);
 
 describe('Neovim (vim.lsp.start_client) with portchain-language-server --stdio', { timeout: 4 * EDITOR_TIMEOUT_MS }, () => {
   test('a fixture with a broken targetPort: the diagnostic, the hover chain from the Ingress, definition across files', async (t) => {
-    if (!version) {
-      t.skip(`${NVIM} is not installed (apt-get install neovim; .ci/run installs it)`);
-      return;
-    }
+    // The editor is a prerequisite of the suite, as node is: .ci/run installs it on a new machine.
+    assert.ok(version, `${NVIM} is not installed: apt-get install neovim (.ci/run installs it)`);
     const workspace = DiskWorkspace.create(BROKEN_SHOP);
     t.after(() => workspace.dispose());
     const report = await runEditorSession<NeovimReport>(
