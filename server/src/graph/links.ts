@@ -102,13 +102,21 @@ function foreignToNamespace(graph: PortGraph, key: string, selector: LabelSelect
  * workload of the namespace where it has none. A selector reads only the labels it names.
  */
 function selectorCandidates(graph: PortGraph, key: string, selector: LabelSelector): Resource[] {
+  return rarestLabelled(selector, (label, value) => graph.workloadsLabelled(key, label, value)) ?? graph.workloadsIn(key);
+}
+
+/**
+ * What carries the selector's rarest matchLabels pair, by a label index; undefined where the
+ * selector has no matchLabels (the caller then looks at everything).
+ */
+export function rarestLabelled(selector: LabelSelector, labelled: (label: string, value: string) => Resource[]): Resource[] | undefined {
   let best: Resource[] | undefined;
   for (const [label, value] of selector.matchLabels) {
-    const labelled = graph.workloadsLabelled(key, label, value);
-    if (!best || labelled.length < best.length) best = labelled;
+    const found = labelled(label, value);
+    if (!best || found.length < best.length) best = found;
     if (best.length === 0) break;
   }
-  return best ?? graph.workloadsIn(key);
+  return best;
 }
 
 /** Whether a selector matches by template expressions (includes, or values written as an action) rather than by plain labels. */

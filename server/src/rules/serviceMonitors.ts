@@ -12,7 +12,7 @@
 // operator itself manages), so nothing is reported.
 
 import { inPartialBuild, withinBuild } from '../graph/kustomize';
-import { resolveTarget, selectorMatches, serviceSelection, servingContainers } from '../graph/links';
+import { rarestLabelled, resolveTarget, selectorMatches, serviceSelection, servingContainers } from '../graph/links';
 import { namespaceKey, namespaceLabel, type PortGraph } from '../graph/portGraph';
 import type { LabelSelector, MonitorEndpoint, MonitorSpec, PortValue, Resource, ServicePort } from '../model/types';
 import { nearestName } from './backends';
@@ -74,13 +74,7 @@ function listed(items: string[]): string {
 
 /** The Services a selector may match: those carrying its rarest matchLabels pair, or all of them where it has none. */
 function serviceCandidates(graph: PortGraph, key: string, selector: LabelSelector): Resource[] {
-  let best: Resource[] | undefined;
-  for (const [label, value] of selector.matchLabels) {
-    const labelled = graph.servicesLabelled(key, label, value);
-    if (!best || labelled.length < best.length) best = labelled;
-    if (best.length === 0) break;
-  }
-  return best ?? graph.servicesIn(key);
+  return rarestLabelled(selector, (label, value) => graph.servicesLabelled(key, label, value)) ?? graph.servicesIn(key);
 }
 
 function checkServiceMonitor(context: RuleContext, monitor: Resource, spec: MonitorSpec, selector: LabelSelector, namespaces: string[]): void {
