@@ -113,6 +113,60 @@ spec:
     assert.equal(text.slice(port.containerPort!.span.start, port.containerPort!.span.end), 'app', 'the container name in the base file');
   });
 
+  test("builds change their copies, never the files' own resources, and copies a build leaves alone share them", () => {
+    const files = filesOf(`${base}
+# --- overlays/dev/kustomization.yaml
+namespace: dev
+namePrefix: dev-
+commonLabels: {env: dev}
+resources: [../../base, ingress.yaml]
+configMapGenerator:
+  - name: app-env
+    behavior: merge
+    literals: [LOG=debug]
+patches:
+  - path: ports.yaml
+  - target: {kind: Service}
+    patch: |-
+      - op: replace
+        path: /spec/ports/0/targetPort
+        value: 9090
+# --- overlays/dev/ports.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: app}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          ports: [{name: http, containerPort: 9090}]
+# --- overlays/dev/ingress.yaml
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web}
+spec:
+  defaultBackend: {service: {name: app, port: {number: 80}}}
+# --- overlays/prod/kustomization.yaml
+namespace: prod
+resources: [../../base]
+`);
+    const before = new Map([...files].map(([uri, file]) => [uri, structuredClone(file.resources)]));
+    const effective = effectiveResources(files);
+    for (const [uri, file] of files) assert.deepEqual(file.resources, before.get(uri), uri);
+    const dev = effective.get(`${ROOT}base/app.yaml`)!.filter((resource) => resource.variant!.kustomization.includes('dev'));
+    const devService = dev.find((resource) => resource.kind === 'Service')!;
+    const devDeployment = dev.find((resource) => resource.kind === 'Deployment')!;
+    assert.deepEqual(devService.service!.ports[0].targetPort && { ...devService.service!.ports[0].targetPort, span: undefined }, { kind: 'number', number: 9090, span: undefined });
+    assert.equal(devDeployment.workload!.podLabels.get('env'), 'dev');
+    assert.equal(devDeployment.workload!.containers[0].ports[0].name?.value, 'http');
+    assert.equal(effective.get(`${ROOT}overlays/dev/ingress.yaml`)![0].ingress!.backends[0].serviceName.value, 'dev-app');
+    const [own] = files.get(`${ROOT}base/app.yaml`)!.resources;
+    const prodDeployment = effective.get(`${ROOT}base/app.yaml`)!.find((resource) => resource.kind === 'Deployment' && resource.variant!.kustomization.includes('prod'))!;
+    assert.equal(prodDeployment.namespace?.value, 'prod');
+    assert.equal(prodDeployment.workload, own.workload, 'a build that only sets the namespace shares the workload');
+  });
+
   test('a component patches what the kustomization holds so far', () => {
     const effective = effectiveResources(filesOf(`${base}
 # --- overlays/prod/kustomization.yaml

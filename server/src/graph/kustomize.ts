@@ -378,6 +378,13 @@ interface Item {
   resource: Resource;
   names: string[];
   namespaces: string[];
+  /**
+   * Whether `resource` is the build's own deep copy. Until a step changes more than its top-level
+   * fields (namespace, name, id), a copy shares its parts with the file's resource: most builds
+   * only set a namespace, and a deep copy of every resource they include would double the memory
+   * the workspace takes.
+   */
+  owned: boolean;
 }
 
 interface BuildState {
@@ -475,8 +482,16 @@ function findKustomization(state: BuildState, directory: string, path: string): 
 }
 
 function itemOf(resource: Resource): Item {
-  const copy = structuredClone(resource);
-  return { resource: copy, names: copy.name ? [copy.name.value] : [], namespaces: copy.namespace ? [copy.namespace.value] : [] };
+  return { resource: { ...resource }, names: resource.name ? [resource.name.value] : [], namespaces: resource.namespace ? [resource.namespace.value] : [], owned: false };
+}
+
+/** The item's resource, made the build's own deep copy first: call it before changing anything below the top level. */
+function editable(item: Item): Resource {
+  if (!item.owned) {
+    item.resource = structuredClone(item.resource);
+    item.owned = true;
+  }
+  return item.resource;
 }
 
 /**
@@ -506,9 +521,10 @@ function generate(state: BuildState, kustomization: Kustomization, items: Item[]
     const kind = generator.source === 'configMap' ? 'ConfigMap' : 'Secret';
     if (generator.behavior !== 'create') {
       const existing = items.find((item) => item.resource.kind === kind && item.names.includes(generator.name!.value));
-      if (existing?.resource.config) {
-        if (generator.behavior === 'replace') existing.resource.config.entries = entries;
-        else for (const [key, entry] of entries) existing.resource.config.entries.set(key, entry);
+      const config = existing?.resource.config && editable(existing).config;
+      if (config) {
+        if (generator.behavior === 'replace') config.entries = entries;
+        else for (const [key, entry] of entries) config.entries.set(key, entry);
         return;
       }
     }
@@ -526,7 +542,7 @@ function generate(state: BuildState, kustomization: Kustomization, items: Item[]
       templated: false,
       config: { source: generator.source, entries },
     };
-    items.push({ resource, names: [generator.name.value], namespaces: generator.namespace ? [generator.namespace.value] : [] });
+    items.push({ resource, names: [generator.name.value], namespaces: generator.namespace ? [generator.namespace.value] : [], owned: true });
   });
 }
 
@@ -582,7 +598,7 @@ function patch(state: BuildState, kustomization: Kustomization, items: Item[]): 
     }
     if (body.kind === 'json6902') {
       for (const item of targeted ?? []) {
-        applyOperations(item.resource, body.operations);
+        applyOperations(editable(item), body.operations);
         state.rewritten = true;
       }
       continue;
@@ -595,7 +611,7 @@ function patch(state: BuildState, kustomization: Kustomization, items: Item[]): 
         items = items.filter((item) => !matched.includes(item));
         continue;
       }
-      for (const item of matched) mergeStrategic(item.resource, object);
+      for (const item of matched) mergeStrategic(editable(item), object);
       if (matched.length > 0) state.rewritten = true;
     }
   }
@@ -1085,26 +1101,43 @@ function fixReferences(items: Item[]): void {
     for (const old of item.names.slice(0, -1)) if (!names.has(old)) map.set(old, now);
   }
   if (renamed.size === 0) return;
-  const rename = (kind: ReferredKind, located: { value: string; span: Span }): { value: string; span: Span } => {
-    const now = renamed.get(kind)?.get(located.value);
-    return now === undefined ? located : { value: now, span: located.span };
-  };
-  for (const { resource } of items) {
-    for (const backend of [...(resource.ingress?.backends ?? []), ...(resource.route?.backends ?? [])]) {
-      if (!backend.namespace) backend.serviceName = rename('Service', backend.serviceName);
+  const newName = (reference: NameReference) => renamed.get(reference.kind)?.get(reference.name.value);
+  for (const item of items) {
+    let found = false;
+    for (const reference of nameReferences(item.resource)) if (newName(reference) !== undefined) found = true;
+    if (!found) continue;
+    for (const reference of nameReferences(editable(item))) {
+      const now = newName(reference);
+      if (now !== undefined) reference.replace({ value: now, span: reference.name.span });
     }
-    const workload = resource.workload;
-    if (!workload) continue;
-    if (workload.serviceName) workload.serviceName = rename('Service', workload.serviceName);
-    for (const container of workload.containers) {
-      for (const env of container.env) {
-        if (env.configMapKeyRef) env.configMapKeyRef.name = rename('ConfigMap', env.configMapKeyRef.name);
-        if (env.secretKeyRef) env.secretKeyRef.name = rename('Secret', env.secretKeyRef.name);
-      }
-      for (const from of container.envFrom) from.name = rename(from.source === 'configMap' ? 'ConfigMap' : 'Secret', from.name);
-    }
-    for (const volume of workload.configVolumes ?? []) volume.name = rename(volume.source === 'configMap' ? 'ConfigMap' : 'Secret', volume.name);
   }
+}
+
+interface NameReference {
+  kind: ReferredKind;
+  name: { value: string; span: Span };
+  replace(name: { value: string; span: Span }): void;
+}
+
+/** The names a resource refers to that kustomize renames with their targets: backends, a StatefulSet's serviceName, env and envFrom, volumes. */
+function* nameReferences(resource: Resource): IterableIterator<NameReference> {
+  for (const backend of [...(resource.ingress?.backends ?? []), ...(resource.route?.backends ?? [])]) {
+    if (!backend.namespace) yield { kind: 'Service', name: backend.serviceName, replace: (name) => (backend.serviceName = name) };
+  }
+  const workload = resource.workload;
+  if (!workload) return;
+  const serviceName = workload.serviceName;
+  if (serviceName) yield { kind: 'Service', name: serviceName, replace: (name) => (workload.serviceName = name) };
+  for (const container of workload.containers) {
+    for (const env of container.env) {
+      const configMapRef = env.configMapKeyRef;
+      if (configMapRef) yield { kind: 'ConfigMap', name: configMapRef.name, replace: (name) => (configMapRef.name = name) };
+      const secretRef = env.secretKeyRef;
+      if (secretRef) yield { kind: 'Secret', name: secretRef.name, replace: (name) => (secretRef.name = name) };
+    }
+    for (const from of container.envFrom) yield { kind: from.source === 'configMap' ? 'ConfigMap' : 'Secret', name: from.name, replace: (name) => (from.name = name) };
+  }
+  for (const volume of workload.configVolumes ?? []) yield { kind: volume.source === 'configMap' ? 'ConfigMap' : 'Secret', name: volume.name, replace: (name) => (volume.name = name) };
 }
 
 /** Kinds whose pod template labels (and, for controllers, selectors) kustomize's label fields reach. */
@@ -1116,7 +1149,9 @@ const SELECTOR_KINDS = new Set(['Deployment', 'ReplicaSet', 'DaemonSet', 'Statef
  * the selectors that are there where asked (a Service without a selector keeps none).
  */
 function addLabels(items: Item[], pairs: Map<string, string>, selectors: boolean, templates: boolean): void {
-  for (const { resource } of items) {
+  if (pairs.size === 0) return;
+  for (const item of items) {
+    const resource = editable(item);
     mergeMap(resource.labels, pairs);
     const workload = resource.workload;
     if (workload) {
