@@ -203,7 +203,7 @@ describe('model: re-parsing after an edit', () => {
   test('documents the edit left alone are copied from the previous version, not parsed again', () => {
     const before = parseFile(uri, join(DOCUMENTS));
     // A mark that no parse of the text can give shows which documents were copied.
-    for (const resource of before.resources) resource.labels.set('copied', 'yes');
+    for (const resource of before.resources) resource.labels = new Map([...resource.labels, ['copied', 'yes']]);
     const after = parseFile(uri, join([DOCUMENTS[0].replace('targetPort: 8080', 'targetPort: 8081'), ...DOCUMENTS.slice(1)]), 1, undefined, before);
     const copied = after.resources.map((resource) => `${resource.kind} ${resource.name?.value}: ${resource.labels.get('copied') ?? 'parsed'}`);
     assert.deepEqual(copied, ['Service web: parsed', 'Deployment web: yes', 'ConfigMap web-config: yes', 'Service api: yes', 'Ingress api: yes']);

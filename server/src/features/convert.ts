@@ -5,13 +5,13 @@
 // model, graph and rules and never changes them.
 
 import type { Position, Range } from 'vscode-languageserver';
-import { offsetAt, positionAt } from '../model/text';
+import { offsetAt, positionAt, type LineStarts } from '../model/text';
 import type { Span } from '../model/types';
 
 /** What a conversion needs of a file: its text length and where its lines start (a ParsedFile has both). */
 export interface LineIndex {
   text: string;
-  lineStarts: number[];
+  lineStarts: LineStarts;
 }
 
 /** The LSP position of an offset, clamped to the text. */

@@ -120,7 +120,7 @@ class ChainIndexes {
   }
 
   /** Services whose selector may match these labels: a superset (a match needs every pair, so the first), callers still match. */
-  servicesSelectingLabels(labels: Map<string, string>): Set<Resource> {
+  servicesSelectingLabels(labels: ReadonlyMap<string, string>): Set<Resource> {
     const out = new Set<Resource>(this.servicesWithoutPairs);
     for (const [key, value] of labels) for (const service of this.servicesByFirstPair.get(key)?.get(value) ?? []) out.add(service);
     return out;

@@ -523,8 +523,7 @@ function generate(state: BuildState, kustomization: Kustomization, items: Item[]
       const existing = items.find((item) => item.resource.kind === kind && item.names.includes(generator.name!.value));
       const config = existing?.resource.config && editable(existing).config;
       if (config) {
-        if (generator.behavior === 'replace') config.entries = entries;
-        else for (const [key, entry] of entries) config.entries.set(key, entry);
+        config.entries = generator.behavior === 'replace' ? entries : new Map([...config.entries, ...entries]);
         return;
       }
     }
@@ -658,7 +657,7 @@ function anchoredMatch(pattern: string, value: string): boolean {
 }
 
 /** `a=b,c!=d,e,!f` against labels; a set-based requirement (`in (…)`) matches nothing, as the layer cannot tell. */
-function selectorTextMatches(selector: string, labels: Map<string, string>): boolean {
+function selectorTextMatches(selector: string, labels: ReadonlyMap<string, string>): boolean {
   for (const raw of selector.split(',')) {
     const requirement = raw.trim();
     if (requirement === '') continue;
@@ -706,14 +705,15 @@ function isSpan(value: unknown): value is Span {
   return keys.length === 2 && typeof (value as Span).start === 'number' && typeof (value as Span).end === 'number';
 }
 
-function mergeMap(target: Map<string, string>, patch: Map<string, string>): void {
-  for (const [key, value] of patch) target.set(key, value);
+/** `target` with `patch`'s pairs added or replaced; model maps are never changed in place, since a file's resources and their copies may share them. */
+function merged<V>(target: ReadonlyMap<string, V>, patch: ReadonlyMap<string, V>): ReadonlyMap<string, V> {
+  return patch.size === 0 ? target : new Map([...target, ...patch]);
 }
 
 function mergeSelector(target: LabelSelector | undefined, patch: LabelSelector | undefined, span: Span): LabelSelector | undefined {
   if (!patch) return target;
   if (!target) return placed(patch, span);
-  mergeMap(target.matchLabels, patch.matchLabels);
+  target.matchLabels = merged(target.matchLabels, patch.matchLabels);
   if (patch.matchExpressions.length > 0) target.matchExpressions = patch.matchExpressions;
   target.incomplete ||= patch.incomplete;
   return target;
@@ -723,13 +723,13 @@ function mergeSelector(target: LabelSelector | undefined, patch: LabelSelector |
 function mergeStrategic(target: Resource, object: PatchObject): void {
   const patchResource = object.resource;
   const anchor = target.name?.span ?? target.kindSpan;
-  mergeMap(target.labels, patchResource.labels);
-  mergeMap(target.annotations, patchResource.annotations);
+  target.labels = merged(target.labels, patchResource.labels);
+  target.annotations = merged(target.annotations, patchResource.annotations);
   if (patchResource.templated) target.templated = true;
   const workload = target.workload;
   const patchWorkload = patchResource.workload;
   if (workload && patchWorkload) {
-    mergeMap(workload.podLabels, patchWorkload.podLabels);
+    workload.podLabels = merged(workload.podLabels, patchWorkload.podLabels);
     workload.selector = mergeSelector(workload.selector, patchWorkload.selector, workload.selector?.span ?? anchor);
     if (patchWorkload.serviceName) workload.serviceName = { value: patchWorkload.serviceName.value, span: workload.serviceName?.span ?? anchor };
     for (const container of patchWorkload.containers) {
@@ -772,10 +772,9 @@ function mergeStrategic(target: Resource, object: PatchObject): void {
     if (patchPolicy.egressPorts.length > 0) policy.egressPorts = placed(patchPolicy.egressPorts, anchor);
   }
   if (target.config && patchResource.config) {
-    for (const [key, entry] of patchResource.config.entries) {
-      const existing = target.config.entries.get(key);
-      target.config.entries.set(key, placed(entry, existing?.valueSpan ?? anchor));
-    }
+    const entries = new Map(target.config.entries);
+    for (const [key, entry] of patchResource.config.entries) entries.set(key, placed(entry, entries.get(key)?.valueSpan ?? anchor));
+    target.config.entries = entries;
   }
 }
 
@@ -869,16 +868,18 @@ function applyOperation(resource: Resource, operation: JsonPatchOperation): bool
   if (op !== 'add' && op !== 'replace' && op !== 'remove') return false;
   const anchor = resource.name?.span ?? resource.kindSpan;
   const remove = op === 'remove';
-  if (path[0] === 'metadata' && path[1] === 'labels') return setLabel(resource.labels, path.slice(2), value, remove);
+  if (path[0] === 'metadata' && path[1] === 'labels') return setLabels(resource.labels, path.slice(2), value, remove, (labels) => (resource.labels = labels));
   const config = resource.config;
   if (config && (path[0] === 'data' || path[0] === 'stringData') && path.length === 2) {
     const key = path[1];
     const existing = config.entries.get(key);
-    if (remove) config.entries.delete(key);
+    const entries = new Map(config.entries);
+    if (remove) entries.delete(key);
     else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
       const text = config.source === 'secret' && path[0] === 'data' ? decodeBase64Text(String(value)) : String(value);
-      config.entries.set(key, { key: { value: key, span: existing?.key.span ?? anchor }, value: text, valueSpan: existing?.valueSpan ?? anchor });
+      entries.set(key, { key: { value: key, span: existing?.key.span ?? anchor }, value: text, valueSpan: existing?.valueSpan ?? anchor });
     } else return false;
+    config.entries = entries;
     return true;
   }
   const workload = resource.workload;
@@ -886,8 +887,9 @@ function applyOperation(resource: Resource, operation: JsonPatchOperation): bool
     const at = path.findIndex((token, index) => (token === 'containers' || token === 'initContainers') && path[index - 1] === 'spec');
     if (at >= 0) return applyContainerOperation(workload.containers, path[at] === 'containers', path.slice(at + 1), op, value, anchor);
     const labelsAt = path.findIndex((token, index) => token === 'labels' && path[index - 1] === 'metadata' && path[index - 2] === 'template');
-    if (labelsAt >= 0) return setLabel(workload.podLabels, path.slice(labelsAt + 1), value, remove);
-    if (path[0] === 'spec' && path[1] === 'selector' && path[2] === 'matchLabels' && workload.selector) return setLabel(workload.selector.matchLabels, path.slice(3), value, remove);
+    if (labelsAt >= 0) return setLabels(workload.podLabels, path.slice(labelsAt + 1), value, remove, (labels) => (workload.podLabels = labels));
+    const selector = workload.selector;
+    if (path[0] === 'spec' && path[1] === 'selector' && path[2] === 'matchLabels' && selector) return setLabels(selector.matchLabels, path.slice(3), value, remove, (labels) => (selector.matchLabels = labels));
     return false;
   }
   const service = resource.service;
@@ -903,7 +905,8 @@ function applyOperation(resource: Resource, operation: JsonPatchOperation): bool
       service.typeSpan = service.typeSpan ?? anchor;
       return true;
     }
-    if (path[1] === 'selector' && service.selector) return setLabel(service.selector.matchLabels, path.slice(2), value, remove);
+    const selector = service.selector;
+    if (path[1] === 'selector' && selector) return setLabels(selector.matchLabels, path.slice(2), value, remove, (labels) => (selector.matchLabels = labels));
   }
   return false;
 }
@@ -912,19 +915,20 @@ type PortField = 'containerPort' | 'hostPort' | 'port' | 'targetPort' | 'nodePor
 const CONTAINER_PORT_FIELDS: readonly string[] = ['containerPort', 'hostPort', 'name', 'protocol'];
 const SERVICE_PORT_FIELDS: readonly string[] = ['port', 'targetPort', 'nodePort', 'name', 'protocol'];
 
-function setLabel(labels: Map<string, string>, rest: string[], value: unknown, remove: boolean): boolean {
+/** Applies a JSON patch operation to a label map (or one label of it) through `assign`; false where portchain cannot apply it. */
+function setLabels(current: ReadonlyMap<string, string>, rest: string[], value: unknown, remove: boolean, assign: (labels: ReadonlyMap<string, string>) => void): boolean {
   if (rest.length === 0) {
-    if (remove) labels.clear();
-    else if (value && typeof value === 'object' && !Array.isArray(value)) {
-      labels.clear();
-      for (const [key, entry] of Object.entries(value)) labels.set(key, String(entry));
-    } else return false;
+    if (remove) assign(new Map());
+    else if (value && typeof value === 'object' && !Array.isArray(value)) assign(new Map(Object.entries(value).map(([key, entry]) => [key, String(entry)])));
+    else return false;
     return true;
   }
   if (rest.length !== 1) return false;
+  const labels = new Map(current);
   if (remove) labels.delete(rest[0]);
   else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') labels.set(rest[0], String(value));
   else return false;
+  assign(labels);
   return true;
 }
 
@@ -1148,19 +1152,19 @@ const SELECTOR_KINDS = new Set(['Deployment', 'ReplicaSet', 'DaemonSet', 'Statef
  * Adds labels as kustomize does: to every resource's labels, to pod templates where asked, and to
  * the selectors that are there where asked (a Service without a selector keeps none).
  */
-function addLabels(items: Item[], pairs: Map<string, string>, selectors: boolean, templates: boolean): void {
+function addLabels(items: Item[], pairs: ReadonlyMap<string, string>, selectors: boolean, templates: boolean): void {
   if (pairs.size === 0) return;
   for (const item of items) {
     const resource = editable(item);
-    mergeMap(resource.labels, pairs);
+    resource.labels = merged(resource.labels, pairs);
     const workload = resource.workload;
     if (workload) {
-      if (resource.kind === 'Pod' || (templates && TEMPLATE_KINDS.has(resource.kind))) mergeMap(workload.podLabels, pairs);
-      if (selectors && SELECTOR_KINDS.has(resource.kind) && workload.selector) mergeMap(workload.selector.matchLabels, pairs);
+      if (resource.kind === 'Pod' || (templates && TEMPLATE_KINDS.has(resource.kind))) workload.podLabels = merged(workload.podLabels, pairs);
+      if (selectors && SELECTOR_KINDS.has(resource.kind) && workload.selector) workload.selector.matchLabels = merged(workload.selector.matchLabels, pairs);
     }
     if (!selectors) continue;
-    if (resource.service?.selector) mergeMap(resource.service.selector.matchLabels, pairs);
+    if (resource.service?.selector) resource.service.selector.matchLabels = merged(resource.service.selector.matchLabels, pairs);
     const policySelector = resource.networkPolicy?.podSelector;
-    if (policySelector && policySelector.matchLabels.size > 0) mergeMap(policySelector.matchLabels, pairs);
+    if (policySelector && policySelector.matchLabels.size > 0) policySelector.matchLabels = merged(policySelector.matchLabels, pairs);
   }
 }

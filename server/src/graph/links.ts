@@ -21,7 +21,7 @@ export interface GraphOptions {
  * the template includes that write the label set (a workload's `podLabelIncludes`): a selector
  * built from includes matches labels built from the same ones.
  */
-export function selectorMatches(selector: LabelSelector, labels: Map<string, string>, includes: readonly string[] = []): boolean {
+export function selectorMatches(selector: LabelSelector, labels: ReadonlyMap<string, string>, includes: readonly string[] = []): boolean {
   for (const [key, value] of selector.matchLabels) if (labels.get(key) !== value) return false;
   for (const include of selector.includes ?? []) if (!includes.includes(include)) return false;
   for (const expression of selector.matchExpressions) {

@@ -194,8 +194,8 @@ function isSpan(value: object): value is Span {
 function moveSpans(value: unknown, delta: number): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map((item) => moveSpans(item, delta));
-  if (value instanceof Map) return new Map([...value].map(([key, item]) => [key, moveSpans(item, delta)]));
-  if (value instanceof Set) return new Set([...value].map((item) => moveSpans(item, delta)));
+  if (value instanceof Map) return value.size === 0 ? value : new Map([...value].map(([key, item]) => [key, moveSpans(item, delta)]));
+  if (value instanceof Set) return value.size === 0 ? value : new Set([...value].map((item) => moveSpans(item, delta)));
   if (isSpan(value)) return value.start === 0 && value.end === 0 ? { start: 0, end: 0 } : { start: value.start + delta, end: value.end + delta };
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(value)) copy[key] = moveSpans((value as Record<string, unknown>)[key], delta);

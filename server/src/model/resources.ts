@@ -1,6 +1,7 @@
 // One Kubernetes object (a YAML map) → a Resource with the port-bearing parts read out.
 
 import type { YAMLMap } from 'yaml';
+import { compactMap } from './empty';
 import type { YamlReader } from './yamlTree';
 import type {
   Backend,
@@ -71,8 +72,8 @@ export function readResource(uri: string, id: string, r: YamlReader, map: YAMLMa
     kind: kind.value,
     name,
     namespace,
-    labels: r.stringMap(r.get(metadata, 'labels')).entries,
-    annotations: r.stringMap(r.get(metadata, 'annotations')).entries,
+    labels: compactMap(r.stringMap(r.get(metadata, 'labels')).entries),
+    annotations: compactMap(r.stringMap(r.get(metadata, 'annotations')).entries),
     span,
     kindSpan: kind.span,
     templated: r.templated,
@@ -110,7 +111,7 @@ function readWorkload(r: YamlReader, map: YAMLMap, kind: string): Workload {
   const selectorNode = kind === 'Pod' ? undefined : r.at(map, 'spec', 'selector');
   const selector = selectorNode ? (MAP_SELECTOR_KINDS.has(kind) ? mapSelector(r, r.get(map, 'spec'), 'selector') : readLabelSelector(r, selectorNode)) : undefined;
   const workload: Workload = {
-    podLabels: labels.entries,
+    podLabels: compactMap(labels.entries),
     podLabelsSpan: labels.span,
     selector,
     containers,
@@ -269,14 +270,14 @@ function readLabelSelector(r: YamlReader, node: unknown): LabelSelector | undefi
     return [{ key: key.value, operator: operator.value, values }];
   });
   const incomplete = unreadable || matchLabels.symbolic || r.isTemplated(node);
-  return withIncludes({ matchLabels: matchLabels.entries, matchExpressions, span, incomplete }, matchLabels.includes, unreadable);
+  return withIncludes({ matchLabels: compactMap(matchLabels.entries), matchExpressions, span, incomplete }, matchLabels.includes, unreadable);
 }
 
 /** A plain label map used as a selector (Service, ReplicationController): `key` of `parent`. */
 function mapSelector(r: YamlReader, parent: unknown, key: string): LabelSelector | undefined {
   const labels = r.labelMap(parent, key);
   if (!labels.span || !r.pair(parent, key)) return undefined;
-  return withIncludes({ matchLabels: labels.entries, matchExpressions: [], span: labels.span, incomplete: !labels.complete || labels.symbolic }, labels.includes, !labels.complete);
+  return withIncludes({ matchLabels: compactMap(labels.entries), matchExpressions: [], span: labels.span, incomplete: !labels.complete || labels.symbolic }, labels.includes, !labels.complete);
 }
 
 /** Adds what a template says about a selector, only where it says something (plain YAML keeps its old shape). */
@@ -468,7 +469,7 @@ function readConfig(r: YamlReader, map: YAMLMap, source: 'configMap' | 'secret')
   read('data', source === 'secret');
   // `stringData` wins over `data` for the same key, as the API server merges them.
   if (source === 'secret') read('stringData', false);
-  return { source, entries };
+  return { source, entries: compactMap(entries) };
 }
 
 /** Decodes base64 to text; undefined where it is not base64 or not UTF-8 text. */

@@ -1,17 +1,31 @@
 // Text helpers shared by every layer: offsets ↔ line/character, template masking, directives.
 
+import { compactMap, compactSet } from './empty';
 import type { DisableDirectives, Span } from './types';
 
-/** Offsets at which each line starts; `\r\n`, `\n` and lone `\r` all end a line. */
-export function computeLineStarts(text: string): number[] {
-  const starts = [0];
+/** Offsets at which each line starts, in order; the first is 0. */
+export type LineStarts = ArrayLike<number>;
+
+/**
+ * Offsets at which each line starts; `\r\n`, `\n` and lone `\r` all end a line. A typed array of
+ * exactly the line count: every file of a workspace keeps one, and a pushed-to array of numbers
+ * takes several times the memory.
+ */
+export function computeLineStarts(text: string): Uint32Array {
+  let count = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 /* \n */ || (c === 13 /* \r */ && text.charCodeAt(i + 1) !== 10)) count++;
+  }
+  const starts = new Uint32Array(count);
+  let line = 1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 13 /* \r */) {
       if (text.charCodeAt(i + 1) === 10) i++;
-      starts.push(i + 1);
+      starts[line++] = i + 1;
     } else if (c === 10 /* \n */) {
-      starts.push(i + 1);
+      starts[line++] = i + 1;
     }
   }
   return starts;
@@ -25,7 +39,7 @@ export interface LineCharacter {
 }
 
 /** The line and character of an offset (binary search over line starts). */
-export function positionAt(lineStarts: number[], offset: number): LineCharacter {
+export function positionAt(lineStarts: LineStarts, offset: number): LineCharacter {
   let low = 0;
   let high = lineStarts.length - 1;
   while (low < high) {
@@ -37,7 +51,7 @@ export function positionAt(lineStarts: number[], offset: number): LineCharacter 
 }
 
 /** The offset of a line and character, clamped to the text. */
-export function offsetAt(lineStarts: number[], textLength: number, position: LineCharacter): number {
+export function offsetAt(lineStarts: LineStarts, textLength: number, position: LineCharacter): number {
   if (position.line < 0) return 0;
   if (position.line >= lineStarts.length) return textLength;
   const lineEnd = position.line + 1 < lineStarts.length ? lineStarts[position.line + 1] : textLength;
@@ -125,15 +139,19 @@ export function touchesAction(actions: Span[], span: Span): boolean {
   return false;
 }
 
+/** The directives of a file that has none, shared by all such files. */
+export const NO_DIRECTIVES: DisableDirectives = { file: compactSet(new Set()), lines: compactMap(new Map()) };
+
 const DIRECTIVE = /#\s*portchain-disable-(next-line|file)\b([^\r\n]*)/g;
 
 /**
  * Reads `# portchain-disable-next-line [rule-id …]` and `# portchain-disable-file [rule-id …]`.
  * Without ids, every rule is disabled (`*`).
  */
-export function readDisableDirectives(text: string, lineStarts: number[]): DisableDirectives {
-  const directives: DisableDirectives = { file: new Set(), lines: new Map() };
-  if (!text.includes('portchain-disable')) return directives;
+export function readDisableDirectives(text: string, lineStarts: LineStarts): DisableDirectives {
+  if (!text.includes('portchain-disable')) return NO_DIRECTIVES;
+  const file = new Set<string>();
+  const lines = new Map<number, Set<string>>();
   for (const match of text.matchAll(DIRECTIVE)) {
     const ids = match[2]
       .split(/[\s,]+/)
@@ -141,15 +159,15 @@ export function readDisableDirectives(text: string, lineStarts: number[]): Disab
       .filter((id) => /^[a-z][a-z-]*$/.test(id));
     const rules = ids.length > 0 ? ids : ['*'];
     if (match[1] === 'file') {
-      for (const id of rules) directives.file.add(id);
+      for (const id of rules) file.add(id);
     } else {
       const line = positionAt(lineStarts, match.index!).line + 1;
-      const set = directives.lines.get(line) ?? new Set<string>();
+      const set = lines.get(line) ?? new Set<string>();
       for (const id of rules) set.add(id);
-      directives.lines.set(line, set);
+      lines.set(line, set);
     }
   }
-  return directives;
+  return { file: compactSet(file), lines: compactMap(lines) };
 }
 
 /** Whether a rule is disabled at a zero-based line by the file's directives. */

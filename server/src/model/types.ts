@@ -83,8 +83,8 @@ export interface Resource {
   templatedName?: string;
   /** As written; undefined where `metadata.namespace` is absent (the namespace it is applied to). */
   namespace: Located<string> | undefined;
-  labels: Map<string, string>;
-  annotations: Map<string, string>;
+  labels: ReadonlyMap<string, string>;
+  annotations: ReadonlyMap<string, string>;
   span: Span;
   /** The `kind:` value, where diagnostics about the whole resource go when nothing better exists. */
   kindSpan: Span;
@@ -131,7 +131,7 @@ export interface Variant {
 }
 
 export interface LabelSelector {
-  matchLabels: Map<string, string>;
+  matchLabels: ReadonlyMap<string, string>;
   matchExpressions: LabelExpression[];
   span: Span;
   /** True where part of the selector is a template action or otherwise unreadable. */
@@ -157,7 +157,7 @@ export interface LabelExpression {
 
 export interface Workload {
   /** Labels of the pod template (for a Pod, its own labels). */
-  podLabels: Map<string, string>;
+  podLabels: ReadonlyMap<string, string>;
   podLabelsSpan: Span | undefined;
   /** `spec.selector` of a controller; undefined for a Pod. */
   selector: LabelSelector | undefined;
@@ -365,7 +365,7 @@ export interface ConfigEntry {
 
 export interface ConfigData {
   source: 'configMap' | 'secret';
-  entries: Map<string, ConfigEntry>;
+  entries: ReadonlyMap<string, ConfigEntry>;
 }
 
 export type FileNoteKind = 'yaml-syntax' | 'binary' | 'too-large' | 'unreadable' | 'template';
@@ -379,9 +379,9 @@ export interface FileNote {
 
 export interface DisableDirectives {
   /** Rule ids (or `*`) disabled for the whole file. */
-  file: Set<string>;
+  readonly file: ReadonlySet<string>;
   /** Zero-based line → rule ids (or `*`) disabled on that line. */
-  lines: Map<number, Set<string>>;
+  readonly lines: ReadonlyMap<number, ReadonlySet<string>>;
 }
 
 /** Everything the model knows about one file version. */
@@ -390,7 +390,7 @@ export interface ParsedFile {
   version: number;
   text: string;
   /** Offsets at which each line starts, for offset ↔ line/character. */
-  lineStarts: number[];
+  lineStarts: Uint32Array;
   resources: Resource[];
   notes: FileNote[];
   disabled: DisableDirectives;

@@ -9,7 +9,7 @@
 
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { TemplateAction } from './template';
-import { touchesAction } from './text';
+import { touchesAction, type LineStarts } from './text';
 import type { Located, PortValue, Span, ValueOrigin } from './types';
 
 /** How deep alias chains are followed; real manifests use one level, alias bombs use many. */
@@ -27,7 +27,7 @@ export interface PlacedSubstitution {
 export interface TemplateContext {
   /** The template's own text: every span points into it. */
   text: string;
-  lineStarts: number[];
+  lineStarts: LineStarts;
   /** Every action of the file, in text order. */
   actions: TemplateAction[];
   /** The actions replaced by their rendered values, in text order. */

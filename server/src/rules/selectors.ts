@@ -59,7 +59,7 @@ function consequence(workload: Resource): string {
 }
 
 /** The selector's requirements the labels fail: `tier=front (not in the template)`, `app=web (the template says app=webapp)`. */
-function unmatched(selector: LabelSelector, labels: Map<string, string>): string[] {
+function unmatched(selector: LabelSelector, labels: ReadonlyMap<string, string>): string[] {
   const out: string[] = [];
   for (const [key, value] of selector.matchLabels) {
     const actual = labels.get(key);
