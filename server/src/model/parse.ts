@@ -1,6 +1,7 @@
 // Text → resources with ranges. Total: any input, however broken, gives a ParsedFile.
 
 import { Composer, isMap, isScalar, isSeq, parseDocument, Parser, type Document } from 'yaml';
+import { exactArray } from './compact';
 import { computeLineStarts, readDisableDirectives } from './text';
 import { readResource } from './resources';
 import { scanTemplate } from './template';
@@ -40,6 +41,8 @@ export function parseFile(uri: string, text: string, version = 0, chart?: ChartT
   }
   try {
     readDocuments(file, chart, previous);
+    file.resources = exactArray(file.resources);
+    file.notes = exactArray(file.notes);
     if (VALUES_FILE.test(uri)) file.helmValues = readHelmValues(text);
   } catch (error) {
     // The yaml package is total in practice; this keeps the promise if a future version is not.
@@ -116,7 +119,11 @@ interface ChunkResult {
   notes: FileNote[];
 }
 
-/** The documents of each plain file version, for the next version of the file to reuse. */
+/**
+ * The documents of each plain file version that holds more than one, for the next version of the
+ * file to reuse. A file of one document gains nothing from it (an edit changes that document), and
+ * most files of a workspace are such files: keeping theirs would cost memory for nothing.
+ */
 const chunkResults = new WeakMap<ParsedFile, ChunkResult[]>();
 
 /** Reads a file without template actions document by document, copying each document `before` holds with the same text. */
@@ -143,7 +150,7 @@ function readPlainDocuments(file: ParsedFile, before: readonly ChunkResult[] | u
     file.resources.push(...result.resources);
     file.notes.push(...result.notes);
   });
-  chunkResults.set(file, results);
+  if (results.length > 1) chunkResults.set(file, results);
 }
 
 function readPlainChunk(uri: string, source: string, chunk: Span, index: number, text: string): ChunkResult {
@@ -153,6 +160,7 @@ function readPlainChunk(uri: string, source: string, chunk: Span, index: number,
   if (!mayHoldPorts(source, chunk)) return result;
   const document = parseChunk(source, chunk);
   if (document) readChunk(uri, index, document, new YamlReader(document, []), false, result.resources, result.notes);
+  result.resources = exactArray(result.resources);
   return result;
 }
 

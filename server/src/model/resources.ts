@@ -1,7 +1,7 @@
 // One Kubernetes object (a YAML map) → a Resource with the port-bearing parts read out.
 
 import type { YAMLMap } from 'yaml';
-import { compactMap } from './empty';
+import { compactMap, exactArray } from './compact';
 import type { YamlReader } from './yamlTree';
 import type {
   Backend,
@@ -114,7 +114,7 @@ function readWorkload(r: YamlReader, map: YAMLMap, kind: string): Workload {
     podLabels: compactMap(labels.entries),
     podLabelsSpan: labels.span,
     selector,
-    containers,
+    containers: exactArray(containers),
     podSpecPath: templatePath ? [...templatePath, 'spec'].join('.') : 'spec',
     serviceName: kind === 'StatefulSet' ? r.knownString(r.at(map, 'spec', 'serviceName')) : undefined,
     replicas: templatePath ? literalInteger(r, r.at(map, 'spec', 'replicas')) : undefined,
@@ -172,7 +172,7 @@ function readConfigVolumes(r: YamlReader, podSpec: unknown): ConfigVolume[] {
       add('secret', r.get(projected, 'secret'), 'name');
     }
   }
-  return out;
+  return exactArray(out);
 }
 
 function literalInteger(r: YamlReader, node: unknown): number | undefined {
@@ -240,7 +240,7 @@ function readContainer(r: YamlReader, node: unknown, role: ContainerRole): Conta
       if (value) argv.push(value);
     }
   }
-  return { name: r.knownString(r.get(node, 'name')), role, image: r.string(r.get(node, 'image')), ports, env, envFrom, probes, argv, span: r.span(node) ?? { start: 0, end: 0 } };
+  return { name: r.knownString(r.get(node, 'name')), role, image: r.string(r.get(node, 'image')), ports, env: exactArray(env), envFrom: exactArray(envFrom), probes: exactArray(probes), argv: exactArray(argv), span: r.span(node) ?? { start: 0, end: 0 } };
 }
 
 function readKeyRef(r: YamlReader, node: unknown): KeyRef | undefined {
@@ -340,7 +340,7 @@ function readIngress(r: YamlReader, map: YAMLMap): IngressSpec {
       add(r.get(path, 'backend'), host, r.knownString(r.get(path, 'path'))?.value);
     }
   }
-  return { backends };
+  return { backends: exactArray(backends) };
 }
 
 /** Both Ingress shapes: v1 `service.name` / `service.port.number|name`, and the older `serviceName` / `servicePort`. */
@@ -386,7 +386,7 @@ function readRoute(r: YamlReader, map: YAMLMap): RouteSpec {
       });
     }
   }
-  return { backends, requiresPort: true };
+  return { backends: exactArray(backends), requiresPort: true };
 }
 
 function readGateway(r: YamlReader, map: YAMLMap): GatewaySpec {

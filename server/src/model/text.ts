@@ -1,6 +1,6 @@
 // Text helpers shared by every layer: offsets ↔ line/character, template masking, directives.
 
-import { compactMap, compactSet } from './empty';
+import { compactMap, compactSet } from './compact';
 import type { DisableDirectives, Span } from './types';
 
 /** Offsets at which each line starts, in order; the first is 0. */
