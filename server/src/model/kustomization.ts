@@ -6,7 +6,7 @@
 // here throws; what cannot be read is left out and flagged, so a build reads as partial.
 
 import { parseAllDocuments, stringify, isMap, isScalar, isSeq, type Document, type YAMLMap } from 'yaml';
-import { computeLineStarts, maskTemplateActions, NO_DIRECTIVES } from './text';
+import { maskTemplateActions, newParsedFile, NO_DIRECTIVES } from './text';
 import { readResource } from './resources';
 import { YamlReader } from './yamlTree';
 import type { Container, ContainerPort, EnvVar, Located, ParsedFile, PortValue, Resource, ServicePort, Span } from './types';
@@ -272,7 +272,7 @@ export function readEnvText(text: string): { key: string; value: string | undefi
  * the graph can read it: no resources, no notes.
  */
 export function textInputFile(uri: string, text: string, version = 0): ParsedFile {
-  return { uri, version, text, lineStarts: computeLineStarts(text), resources: [], notes: [], disabled: NO_DIRECTIVES, documentCount: 0 };
+  return newParsedFile({ uri, version, text, resources: [], notes: [], disabled: NO_DIRECTIVES, documentCount: 0 });
 }
 
 // ---------------------------------------------------------------------------------------------

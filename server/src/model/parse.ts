@@ -2,7 +2,7 @@
 
 import { Composer, isMap, isScalar, isSeq, parseDocument, Parser, type Document } from 'yaml';
 import { exactArray } from './compact';
-import { computeLineStarts, readDisableDirectives } from './text';
+import { newParsedFile, readDisableDirectives } from './text';
 import { readResource } from './resources';
 import { scanTemplate } from './template';
 import { YamlReader, type PlacedSubstitution, type TemplateContext } from './yamlTree';
@@ -19,17 +19,7 @@ export const MAX_FILE_BYTES = 8 * 1024 * 1024;
  * file whose text it already holds are copied from it instead of parsed again, with the same result.
  */
 export function parseFile(uri: string, text: string, version = 0, chart?: ChartTemplate, previous?: ParsedFile): ParsedFile {
-  const lineStarts = computeLineStarts(text);
-  const file: ParsedFile = {
-    uri,
-    version,
-    text,
-    lineStarts,
-    resources: [],
-    notes: [],
-    disabled: readDisableDirectives(text, lineStarts),
-    documentCount: 0,
-  };
+  const file = newParsedFile({ uri, version, text, resources: [], notes: [], disabled: readDisableDirectives(text), documentCount: 0 });
   const head: Span = { start: 0, end: 0 };
   if (text.length > MAX_FILE_BYTES) {
     file.notes.push({ kind: 'too-large', message: `not read: ${Math.round(text.length / 1048576)} MB is more than portchain reads in one file (${MAX_FILE_BYTES / 1048576} MB)`, span: head });

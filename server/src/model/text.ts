@@ -1,7 +1,7 @@
 // Text helpers shared by every layer: offsets ↔ line/character, template masking, directives.
 
 import { compactMap, compactSet } from './compact';
-import type { DisableDirectives, Span } from './types';
+import type { DisableDirectives, ParsedFile, Span } from './types';
 
 /** Offsets at which each line starts, in order; the first is 0. */
 export type LineStarts = ArrayLike<number>;
@@ -29,6 +29,29 @@ export function computeLineStarts(text: string): Uint32Array {
     }
   }
   return starts;
+}
+
+const lineStartsCache = new WeakMap<object, Uint32Array>();
+
+/**
+ * What every ParsedFile inherits: its line starts, worked out on first use and kept. Most files of
+ * a large workspace never need a position (no finding, never opened), and their line starts would
+ * take more memory than many of their resources.
+ */
+const PARSED_FILE: object = Object.create(Object.prototype, {
+  lineStarts: {
+    get(this: ParsedFile): Uint32Array {
+      let starts = lineStartsCache.get(this);
+      if (!starts) lineStartsCache.set(this, (starts = computeLineStarts(this.text)));
+      return starts;
+    },
+    enumerable: false,
+  },
+});
+
+/** A ParsedFile of these facts, with line starts computed from its text when asked for. */
+export function newParsedFile(facts: Omit<ParsedFile, 'lineStarts'>): ParsedFile {
+  return Object.assign(Object.create(PARSED_FILE) as ParsedFile, facts);
 }
 
 export interface LineCharacter {
@@ -148,8 +171,9 @@ const DIRECTIVE = /#\s*portchain-disable-(next-line|file)\b([^\r\n]*)/g;
  * Reads `# portchain-disable-next-line [rule-id …]` and `# portchain-disable-file [rule-id …]`.
  * Without ids, every rule is disabled (`*`).
  */
-export function readDisableDirectives(text: string, lineStarts: LineStarts): DisableDirectives {
+export function readDisableDirectives(text: string): DisableDirectives {
   if (!text.includes('portchain-disable')) return NO_DIRECTIVES;
+  const lineStarts = computeLineStarts(text);
   const file = new Set<string>();
   const lines = new Map<number, Set<string>>();
   for (const match of text.matchAll(DIRECTIVE)) {

@@ -389,8 +389,8 @@ export interface ParsedFile {
   uri: string;
   version: number;
   text: string;
-  /** Offsets at which each line starts, for offset ↔ line/character. */
-  lineStarts: Uint32Array;
+  /** Offsets at which each line starts, for offset ↔ line/character (worked out on first use: model/text.ts `newParsedFile`). */
+  readonly lineStarts: Uint32Array;
   resources: Resource[];
   notes: FileNote[];
   disabled: DisableDirectives;
