@@ -29,6 +29,7 @@ import {
   type PatchObject,
   type PatchTarget,
 } from '../model/kustomization';
+import { exactArray } from '../model/compact';
 import { decodeBase64Text } from '../model/resources';
 import type { ConfigEntry, Container, ContainerPort, LabelSelector, ParsedFile, Resource, ServicePort, Span, Variant } from '../model/types';
 
@@ -110,11 +111,11 @@ export class KustomizeLayer {
   private readonly pending = new Set<string>();
   // Indexes over the roots, so an edit recomposes only the files its rebuilt builds hold.
   /** For each file, the roots whose builds read it or looked for it. */
-  private readers = new Map<string, Set<string>>();
+  private readers = new RootsByKey();
   /** For each file, the roots whose builds hold copies of its resources. */
-  private holders = new Map<string, Set<string>>();
+  private holders = new RootsByKey();
   /** For each source, the roots whose builds hold a copy of it. */
-  private sourceRoots = new Map<string, Set<string>>();
+  private sourceRoots = new RootsByKey();
   /** Each root's place in `roots`, so a file's copies keep root order. */
   private rootOrder = new Map<string, number>();
   /** Files that stand in the view as empty while no build holds them: kustomizations and patch files. */
@@ -182,7 +183,7 @@ export class KustomizeLayer {
   private flushBuilds(files: FileLookup, changed: Set<string>, affected: Set<string>): void {
     const stale = new Set<string>();
     for (const uri of changed) {
-      for (const root of this.readers.get(uri) ?? []) if (this.roots.get(root)?.deps.get(uri) !== files.get(uri)) stale.add(root);
+      for (const root of this.readers.get(uri)) if (this.roots.get(root)?.deps.get(uri) !== files.get(uri)) stale.add(root);
     }
     if (stale.size === 0) return;
     const knownVersion = this.knownVersion;
@@ -290,9 +291,9 @@ export class KustomizeLayer {
     }
     this.emptyUris = emptyUris;
     this.inputs = inputs;
-    this.readers = new Map();
-    this.holders = new Map();
-    this.sourceRoots = new Map();
+    this.readers = new RootsByKey();
+    this.holders = new RootsByKey();
+    this.sourceRoots = new RootsByKey();
     this.rootOrder = new Map();
     for (const [root, build] of this.roots) {
       this.rootOrder.set(root, this.rootOrder.size);
@@ -308,50 +309,69 @@ export class KustomizeLayer {
 
   /** Sets a file's view entry: its copies from every build that holds it, in root order, or empty (or none) where no build does. */
   private composeUri(uri: string): void {
-    const holders = this.holders.get(uri);
-    if (!holders) {
+    const roots = this.holders.get(uri);
+    if (roots.length === 0) {
       if (this.emptyUris.has(uri)) this.view.set(uri, []);
       else this.view.delete(uri);
       return;
     }
-    const roots = [...holders];
     if (roots.length > 1) roots.sort((a, b) => this.rootOrder.get(a)! - this.rootOrder.get(b)!);
     const list: Resource[] = [];
     for (const root of roots) list.push(...this.roots.get(root)!.byUri.get(uri)!);
-    this.view.set(uri, list);
+    this.view.set(uri, exactArray(list));
   }
 
   /** Tells every copy of a source how many builds hold one. */
   private countBuilds(source: string): void {
     const roots = this.sourceRoots.get(source);
-    if (!roots) return;
-    for (const root of roots) this.roots.get(root)!.bySource.get(source)!.variant!.builds = roots.size;
+    for (const root of roots) this.roots.get(root)!.bySource.get(source)!.variant!.builds = roots.length;
   }
 
   private index(root: string, build: RootBuild): void {
-    for (const uri of build.deps.keys()) addTo(this.readers, uri, root);
-    for (const uri of build.byUri.keys()) addTo(this.holders, uri, root);
-    for (const source of build.sources) addTo(this.sourceRoots, source, root);
+    for (const uri of build.deps.keys()) this.readers.add(uri, root);
+    for (const uri of build.byUri.keys()) this.holders.add(uri, root);
+    for (const source of build.sources) this.sourceRoots.add(source, root);
   }
 
   private unindex(root: string, build: RootBuild): void {
-    for (const uri of build.deps.keys()) removeFrom(this.readers, uri, root);
-    for (const uri of build.byUri.keys()) removeFrom(this.holders, uri, root);
-    for (const source of build.sources) removeFrom(this.sourceRoots, source, root);
+    for (const uri of build.deps.keys()) this.readers.remove(uri, root);
+    for (const uri of build.byUri.keys()) this.holders.remove(uri, root);
+    for (const source of build.sources) this.sourceRoots.remove(source, root);
   }
 }
 
-function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
-  const set = map.get(key);
-  if (set) set.add(value);
-  else map.set(key, new Set([value]));
-}
+/**
+ * The roots of each key (a file, a source). Almost every key has one root, so a lone root is kept
+ * as itself: a Set for each of tens of thousands of files would cost megabytes.
+ */
+class RootsByKey {
+  private readonly byKey = new Map<string, string | Set<string>>();
 
-function removeFrom(map: Map<string, Set<string>>, key: string, value: string): void {
-  const set = map.get(key);
-  if (!set) return;
-  set.delete(value);
-  if (set.size === 0) map.delete(key);
+  /** A fresh array of the roots of `key`. */
+  get(key: string): string[] {
+    const roots = this.byKey.get(key);
+    return roots === undefined ? [] : typeof roots === 'string' ? [roots] : [...roots];
+  }
+
+  add(key: string, root: string): void {
+    const roots = this.byKey.get(key);
+    if (roots === undefined || roots === root) this.byKey.set(key, root);
+    else if (typeof roots === 'string') this.byKey.set(key, new Set([roots, root]));
+    else roots.add(root);
+  }
+
+  remove(key: string, root: string): void {
+    const roots = this.byKey.get(key);
+    if (roots === root) this.byKey.delete(key);
+    else if (typeof roots === 'object') {
+      roots.delete(root);
+      if (roots.size === 1) this.byKey.set(key, roots.values().next().value!);
+    }
+  }
+
+  keys(): IterableIterator<string> {
+    return this.byKey.keys();
+  }
 }
 
 /** The folder of a URI, with its trailing slash (as portGraph's, kept here so neither module needs the other). */
@@ -421,7 +441,9 @@ function buildRoot(files: FileLookup, root: string, kustomizationOf: (uri: strin
     if (list) list.push(resource);
     else byUri.set(resource.uri, [resource]);
   }
-  return { deps: state.deps, resources, sources, byUri, bySource };
+  // Every build of a workspace is kept: its lists hold exactly their items.
+  for (const [uri, list] of byUri) byUri.set(uri, exactArray(list));
+  return { deps: state.deps, resources: exactArray(resources), sources: exactArray(sources), byUri, bySource };
 }
 
 /** Reads a file for a build, remembering that the build depends on it. */
