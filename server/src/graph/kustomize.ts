@@ -30,6 +30,7 @@ import {
   type PatchTarget,
 } from '../model/kustomization';
 import { exactArray } from '../model/compact';
+import { StringsByKey } from './stringsByKey';
 import { decodeBase64Text } from '../model/resources';
 import type { ConfigEntry, Container, ContainerPort, LabelSelector, ParsedFile, Resource, ServicePort, Span, Variant } from '../model/types';
 
@@ -111,11 +112,11 @@ export class KustomizeLayer {
   private readonly pending = new Set<string>();
   // Indexes over the roots, so an edit recomposes only the files its rebuilt builds hold.
   /** For each file, the roots whose builds read it or looked for it. */
-  private readers = new RootsByKey();
+  private readers = new StringsByKey();
   /** For each file, the roots whose builds hold copies of its resources. */
-  private holders = new RootsByKey();
+  private holders = new StringsByKey();
   /** For each source, the roots whose builds hold a copy of it. */
-  private sourceRoots = new RootsByKey();
+  private sourceRoots = new StringsByKey();
   /** Each root's place in `roots`, so a file's copies keep root order. */
   private rootOrder = new Map<string, number>();
   /** Files that stand in the view as empty while no build holds them: kustomizations and patch files. */
@@ -291,9 +292,9 @@ export class KustomizeLayer {
     }
     this.emptyUris = emptyUris;
     this.inputs = inputs;
-    this.readers = new RootsByKey();
-    this.holders = new RootsByKey();
-    this.sourceRoots = new RootsByKey();
+    this.readers = new StringsByKey();
+    this.holders = new StringsByKey();
+    this.sourceRoots = new StringsByKey();
     this.rootOrder = new Map();
     for (const [root, build] of this.roots) {
       this.rootOrder.set(root, this.rootOrder.size);
@@ -337,40 +338,6 @@ export class KustomizeLayer {
     for (const uri of build.deps.keys()) this.readers.remove(uri, root);
     for (const uri of build.byUri.keys()) this.holders.remove(uri, root);
     for (const source of build.sources) this.sourceRoots.remove(source, root);
-  }
-}
-
-/**
- * The roots of each key (a file, a source). Almost every key has one root, so a lone root is kept
- * as itself: a Set for each of tens of thousands of files would cost megabytes.
- */
-class RootsByKey {
-  private readonly byKey = new Map<string, string | Set<string>>();
-
-  /** A fresh array of the roots of `key`. */
-  get(key: string): string[] {
-    const roots = this.byKey.get(key);
-    return roots === undefined ? [] : typeof roots === 'string' ? [roots] : [...roots];
-  }
-
-  add(key: string, root: string): void {
-    const roots = this.byKey.get(key);
-    if (roots === undefined || roots === root) this.byKey.set(key, root);
-    else if (typeof roots === 'string') this.byKey.set(key, new Set([roots, root]));
-    else roots.add(root);
-  }
-
-  remove(key: string, root: string): void {
-    const roots = this.byKey.get(key);
-    if (roots === root) this.byKey.delete(key);
-    else if (typeof roots === 'object') {
-      roots.delete(root);
-      if (roots.size === 1) this.byKey.set(key, roots.values().next().value!);
-    }
-  }
-
-  keys(): IterableIterator<string> {
-    return this.byKey.keys();
   }
 }
 

@@ -8,12 +8,20 @@
 
 import { buildSuffix } from '../graph/kustomize';
 import { PortGraph } from '../graph/portGraph';
+import { StringsByKey } from '../graph/stringsByKey';
 import { isDisabled, positionAt } from '../model/text';
 import type { Resource } from '../model/types';
 import { ruleMeta, type Severity } from './ruleIds';
 import type { Finding, RuleContext, RuleFamily, RuleOptions } from './types';
 
+/** What one check of a subject found and read, kept until an edit changes a fact it read. */
 interface SubjectEntry {
+  findings: Finding[];
+  deps: readonly string[];
+}
+
+/** A subject's check while it runs. */
+interface SubjectCheck {
   findings: Finding[];
   deps: Set<string>;
 }
@@ -27,7 +35,7 @@ export interface FileChange {
 export class RuleEngine {
   private readonly subjects = new Map<string, SubjectEntry>();
   /** Fact key → the subjects whose check read it. */
-  private readonly dependents = new Map<string, Set<string>>();
+  private readonly dependents = new StringsByKey();
   /** URI → the subjects with findings in that file. */
   private readonly subjectsByUri = new Map<string, Set<string>>();
   private globalByUri = new Map<string, Finding[]>();
@@ -77,7 +85,7 @@ export class RuleEngine {
       }
     }
     for (const fact of facts) {
-      for (const id of this.dependents.get(fact) ?? []) {
+      for (const id of this.dependents.get(fact)) {
         if (toCheck.has(id)) continue;
         const resource = this.resourceById(id);
         if (resource) toCheck.set(id, resource);
@@ -92,8 +100,8 @@ export class RuleEngine {
   private check(subjects: Resource[], includeGlobal: boolean, dirtyUris: Set<string>): void {
     const graph = this.graph;
     const options = this.options;
-    const entries = new Map<string, SubjectEntry>();
-    let current: SubjectEntry | undefined;
+    const entries = new Map<string, SubjectCheck>();
+    let current: SubjectCheck | undefined;
     let currentSubject: Resource | undefined;
     const where = this.where;
     /** Where reports outside any subject go: the global families' findings, while they run. */
@@ -173,15 +181,12 @@ export class RuleEngine {
     }
   }
 
-  private store(id: string, entry: SubjectEntry, dirtyUris: Set<string>): void {
+  private store(id: string, entry: SubjectCheck, dirtyUris: Set<string>): void {
     this.drop(id, dirtyUris);
-    if (entry.findings.length === 0 && entry.deps.size === 0) return;
-    this.subjects.set(id, entry);
-    for (const dep of entry.deps) {
-      let set = this.dependents.get(dep);
-      if (!set) this.dependents.set(dep, (set = new Set()));
-      set.add(id);
-    }
+    const deps = [...entry.deps];
+    if (entry.findings.length === 0 && deps.length === 0) return;
+    this.subjects.set(id, { findings: entry.findings, deps });
+    for (const dep of deps) this.dependents.add(dep, id);
     for (const finding of entry.findings) {
       let set = this.subjectsByUri.get(finding.uri);
       if (!set) this.subjectsByUri.set(finding.uri, (set = new Set()));
@@ -194,11 +199,7 @@ export class RuleEngine {
     const entry = this.subjects.get(id);
     if (!entry) return;
     this.subjects.delete(id);
-    for (const dep of entry.deps) {
-      const set = this.dependents.get(dep);
-      set?.delete(id);
-      if (set?.size === 0) this.dependents.delete(dep);
-    }
+    for (const dep of entry.deps) this.dependents.remove(dep, id);
     for (const finding of entry.findings) {
       const set = this.subjectsByUri.get(finding.uri);
       set?.delete(id);
