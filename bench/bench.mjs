@@ -3,6 +3,7 @@
 // client (test/support/lspClient.ts); bundling it like the tests keeps one build tool.
 import { spawnSync } from 'node:child_process';
 import * as esbuild from 'esbuild';
+import { yamlAlias } from '../scripts/esbuildShared.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 process.chdir(root);
@@ -17,6 +18,7 @@ await esbuild.build({
   target: 'node20',
   format: 'cjs',
   sourcemap: 'inline',
+  alias: yamlAlias,
   logLevel: 'warning',
 });
 const run = spawnSync(process.execPath, ['--enable-source-maps', 'out/bench/run.js', ...process.argv.slice(2)], { stdio: 'inherit' });

@@ -1,12 +1,15 @@
-// The practical limit of a cold index: list the same files the CLI lists, read them, and parse
-// every document with the yaml package (with the options portchain's model uses), nothing else.
-// It runs as a process of its own, bundled like dist/cli.js, so both pay the same start-up.
+// The practical limit of a cold index: list the same files the CLI lists, read them the way the
+// CLI reads them (its own read function, as many reads in flight), and parse every document with
+// the yaml package (with the options portchain's model uses), nothing else. It runs as a process
+// of its own, bundled like dist/cli.js, so both pay the same start-up.
 //
 //   node out/bench/parseOnly.js <folder>   → prints {"files", "documents", "errors"} as JSON
 
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { readTextFromDisk } from '../server/src/cli/scan';
 
 /** The folders the CLI never lists (server/src/workspace/workspace.ts ALWAYS_SKIPPED_FOLDERS). */
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.hg', '.svn', '.cache', '.terraform', '.venv', '__pycache__']);
@@ -37,8 +40,9 @@ async function main(root: string): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < files.length) {
-      const text = await fs.readFile(files[next++], 'utf8');
-      for (const document of parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false, strict: false })) {
+      const outcome = await readTextFromDisk(pathToFileURL(files[next++]).href);
+      if (!('text' in outcome)) continue;
+      for (const document of parseAllDocuments(outcome.text, { prettyErrors: false, uniqueKeys: false, strict: false })) {
         documents++;
         if (document.errors.length > 0) errors++;
       }

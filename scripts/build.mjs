@@ -1,6 +1,7 @@
 // Bundles the client, the language server and the CLI into dist/ with esbuild.
 // One script, three entry points (vscode-eslint does the same); `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
+import { yamlAlias } from './esbuildShared.mjs';
 
 const watch = process.argv.includes('--watch');
 const common = {
@@ -12,6 +13,7 @@ const common = {
   minify: process.argv.includes('--minify'),
   logLevel: 'warning',
   legalComments: 'none',
+  alias: yamlAlias,
 };
 const builds = [
   { ...common, entryPoints: { client: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] },

@@ -88,20 +88,38 @@ const HEAD = { start: 0, end: 0 };
 /** Reads a file URI from disk as UTF-8, without a byte order mark (editors do not show it either). */
 export const readTextFromDisk: ReadText = async (uri) => {
   const path = fileURLToPath(uri);
+  let handle: fs.FileHandle | undefined;
   try {
-    // Past three bytes per UTF-16 unit the text is too large however it decodes, so it is not even read.
-    const { size } = await fs.stat(path);
+    // One open and one stat of the open file: a stat by path first would cost a cold scan a
+    // tenth of its time. Past three bytes per UTF-16 unit the text is too large however it
+    // decodes, so it is not even read.
+    handle = await fs.open(path, 'r');
+    const { size } = await handle.stat();
     if (size > 3 * MAX_FILE_BYTES) {
       return { note: { kind: 'too-large', message: `not read: ${Math.round(size / 1048576)} MB is more than portchain reads in one file (${MAX_FILE_BYTES / 1048576} MB)`, span: HEAD } };
     }
-    const text = await fs.readFile(path, 'utf8');
+    const text = await readOpenFile(handle, size);
     return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException)?.code;
     const message = code === 'ENOENT' ? 'not read: the file was removed during the scan' : `not read: ${describeFsError(error)}`;
     return { note: { kind: 'unreadable', message, span: HEAD } };
+  } finally {
+    await handle?.close().catch(() => undefined);
   }
 };
+
+/** An open file's text as UTF-8: the `size` bytes its stat gave, as fs.readFile reads (fewer where it shrank meanwhile). */
+async function readOpenFile(handle: fs.FileHandle, size: number): Promise<string> {
+  const buffer = Buffer.allocUnsafe(size);
+  let length = 0;
+  while (length < size) {
+    const { bytesRead } = await handle.read(buffer, length, size - length, null);
+    if (bytesRead === 0) break;
+    length += bytesRead;
+  }
+  return buffer.toString('utf8', 0, length);
+}
 
 /**
  * Reads every URI with at most `concurrency` reads in flight and hands each outcome to `take` in
