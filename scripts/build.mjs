@@ -17,7 +17,7 @@ const common = {
 };
 const builds = [
   { ...common, entryPoints: { client: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
-  { ...common, entryPoints: { server: 'server/src/server.ts', cli: 'server/src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: { server: 'server/src/server.ts', cli: 'server/src/cli.ts', parseWorker: 'server/src/cli/parseWorker.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
 ];
 
 if (watch) {

@@ -1,11 +1,12 @@
 // `portchain check` exit statuses, settings files and which files it reads, run as CI runs it.
 
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
 import { runCheck } from '../../server/src/cli/check';
+import { readInParallel } from '../../server/src/cli/parallelRead';
 import { readInOrder, readTextFromDisk } from '../../server/src/cli/scan';
 import { CLI, REPO_ROOT, runCli, tempDir, textPrefix, writeFile, writeFixture } from './run';
 
@@ -242,6 +243,38 @@ describe('files', () => {
     );
     assert.equal(mostInFlight, 4);
     assert.deepEqual(taken, uris.map((uri) => `${uri}=${uri}`));
+  });
+
+  test('a scan on several threads reports exactly what a scan on one thread does', () => {
+    const dir = tempDir();
+    cpSync(join(REPO_ROOT, 'examples'), dir, { recursive: true });
+    // Enough files for several batches per thread, a CRLF file, a binary file and a malformed one.
+    const service = readFileSync(join(REPO_ROOT, 'examples/shop/service.yaml'), 'utf8');
+    for (let index = 0; index < 150; index++) writeFile(dir, `many/service-${index}.yaml`, service.replace(/name: (\S+)/, `name: $1-${index}`));
+    writeFile(dir, 'many/crlf.yaml', service.replace(/\n/g, '\r\n'));
+    writeFile(dir, 'many/blob.yaml', Buffer.from([0x6b, 0x69, 0x6e, 0x64, 0x3a, 0x00, 0x01]));
+    writeFile(dir, 'many/broken.yaml', 'kind: Service\nmetadata: {name: [oops\n');
+    const one = runCli(['check', '--format', 'json'], dir, { PORTCHAIN_THREADS: '1' });
+    const three = runCli(['check', '--format', 'json'], dir, { PORTCHAIN_THREADS: '3' });
+    assert.equal(three.status, one.status);
+    assert.equal(three.stderr, '');
+    assert.equal(three.stdout, one.stdout);
+    const report = JSON.parse(three.stdout);
+    assert.ok(report.files > 150 && report.findings.length > 0, three.stdout.slice(0, 400));
+    assert.deepEqual(report.notes.map((note: { file: string }) => note.file).filter((file: string) => file.startsWith('many/')), ['many/blob.yaml', 'many/broken.yaml']);
+  });
+
+  test('batches of a worker thread that fails are read on the main thread, in order', async () => {
+    const dir = tempDir();
+    const uris = Array.from({ length: 100 }, (_, index) => {
+      writeFile(dir, `${String(index).padStart(3, '0')}.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${index}}\ndata: {PORT: "80"}\n`);
+      return pathToFileURL(join(dir, `${String(index).padStart(3, '0')}.yaml`)).href;
+    });
+    const taken: string[] = [];
+    await readInParallel(uris, 2, join(dir, 'no-such-worker.js'), (uri, outcome) => {
+      taken.push(`${uri} ${'file' in outcome ? outcome.file?.resources[0]?.name?.value : 'not read'}`);
+    });
+    assert.deepEqual(taken, uris.map((uri, index) => `${uri} c${index}`));
   });
 
   test('a folder given as a path is read relative to the current directory, and files outside it keep ../', () => {

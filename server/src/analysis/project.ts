@@ -44,6 +44,14 @@ export class Project {
   }
 
   /**
+   * Indexes a file parsed from its text elsewhere (the CLI parses on worker threads), which must
+   * be one that `parsesAlone` (graph/helm.ts); the same as `setText` of its text.
+   */
+  setParsed(file: ParsedFile): ParsedFile {
+    return setFileText(this.graph, file.uri, file.text, file.version, (changed, before) => this.noteChange(changed, before), file);
+  }
+
+  /**
    * Holds a file that a kustomize build reads but that is not a manifest (a generator's env file,
    * a JSON patch) as text, so the build can read it.
    */

@@ -4,10 +4,11 @@
 import { sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Project } from '../analysis/project';
-import type { FileNote } from '../model/types';
+import type { FileNote, ParsedFile } from '../model/types';
 import { NodeWorkspace } from '../workspace/nodeWorkspace';
 import type { Workspace } from '../workspace/workspace';
 import { loadConfig } from './config';
+import { readInParallel, workerCount, workerScript } from './parallelRead';
 import { buildReport, displayPath, type Report } from './report';
 import { listTargetFiles, readInOrder, readTextFromDisk, resolveTargets, type ReadText } from './scan';
 
@@ -40,14 +41,20 @@ export async function runCheck(input: CheckInput): Promise<{ report: Report } | 
   const project = new Project((uri) => displayPath(uri, input.cwd));
   project.settings = settings;
   const notesByUri = new Map<string, FileNote[]>();
-  await readInOrder(uris, input.read ?? readTextFromDisk, READ_CONCURRENCY, (uri, outcome) => {
+  const take = (uri: string, outcome: { note: FileNote } | { text: string; file?: ParsedFile }) => {
     if ('note' in outcome) {
       notesByUri.set(uri, [outcome.note]);
       return;
     }
-    const notes = project.setText(uri, outcome.text).notes.filter((note) => !QUIET_NOTE_KINDS.has(note.kind));
+    const file = outcome.file ? project.setParsed(outcome.file) : project.setText(uri, outcome.text);
+    const notes = file.notes.filter((note) => !QUIET_NOTE_KINDS.has(note.kind));
     if (notes.length > 0) notesByUri.set(uri, notes);
-  });
+  };
+  // A large scan parses on worker threads too.
+  const workers = input.read ? 0 : workerCount(uris.length);
+  const script = workers > 0 ? workerScript() : undefined;
+  if (script) await readInParallel(uris, workers, script, take);
+  else await readInOrder(uris, input.read ?? readTextFromDisk, READ_CONCURRENCY, take);
   // Kustomize builds read files that are not manifests (generator env files); a missing one is the build's to report.
   const read = input.read ?? readTextFromDisk;
   await project.readInputs(async (uri) => {

@@ -2,7 +2,7 @@
 // A path the user typed that does not exist is bad usage; a file that cannot be read once the
 // scan has started (gone, not permitted) is only a note, and the run goes on without it.
 
-import { promises as fs } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MAX_FILE_BYTES } from '../model/parse';
@@ -85,40 +85,78 @@ export type ReadText = (uri: string) => Promise<ReadOutcome>;
 
 const HEAD = { start: 0, end: 0 };
 
-/** Reads a file URI from disk as UTF-8, without a byte order mark (editors do not show it either). */
+/**
+ * Reads a file URI from disk as UTF-8, without a byte order mark (editors do not show it either).
+ * One open and one stat of the open file: a stat by path first would cost a cold scan a tenth of
+ * its time. Past three bytes per UTF-16 unit the text is too large however it decodes, so it is
+ * not even read.
+ */
 export const readTextFromDisk: ReadText = async (uri) => {
-  const path = fileURLToPath(uri);
   let handle: fs.FileHandle | undefined;
   try {
-    // One open and one stat of the open file: a stat by path first would cost a cold scan a
-    // tenth of its time. Past three bytes per UTF-16 unit the text is too large however it
-    // decodes, so it is not even read.
-    handle = await fs.open(path, 'r');
+    handle = await fs.open(fileURLToPath(uri), 'r');
     const { size } = await handle.stat();
-    if (size > 3 * MAX_FILE_BYTES) {
-      return { note: { kind: 'too-large', message: `not read: ${Math.round(size / 1048576)} MB is more than portchain reads in one file (${MAX_FILE_BYTES / 1048576} MB)`, span: HEAD } };
+    if (size > 3 * MAX_FILE_BYTES) return tooLarge(size);
+    const buffer = Buffer.allocUnsafe(size);
+    let length = 0;
+    while (length < size) {
+      const { bytesRead } = await handle.read(buffer, length, size - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
     }
-    const text = await readOpenFile(handle, size);
-    return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+    return decoded(buffer, length);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException)?.code;
-    const message = code === 'ENOENT' ? 'not read: the file was removed during the scan' : `not read: ${describeFsError(error)}`;
-    return { note: { kind: 'unreadable', message, span: HEAD } };
+    return unreadable(error);
   } finally {
     await handle?.close().catch(() => undefined);
   }
 };
 
-/** An open file's text as UTF-8: the `size` bytes its stat gave, as fs.readFile reads (fewer where it shrank meanwhile). */
-async function readOpenFile(handle: fs.FileHandle, size: number): Promise<string> {
-  const buffer = Buffer.allocUnsafe(size);
-  let length = 0;
-  while (length < size) {
-    const { bytesRead } = await handle.read(buffer, length, size - length, null);
-    if (bytesRead === 0) break;
-    length += bytesRead;
+/**
+ * `readTextFromDisk` on the calling thread: for a worker thread, which has nothing else to do
+ * meanwhile, a synchronous read costs a fifth of an asynchronous one.
+ */
+export function readTextFromDiskSync(uri: string): ReadOutcome {
+  let fd: number | undefined;
+  try {
+    fd = openSync(fileURLToPath(uri), 'r');
+    const { size } = fstatSync(fd);
+    if (size > 3 * MAX_FILE_BYTES) return tooLarge(size);
+    const buffer = Buffer.allocUnsafe(size);
+    let length = 0;
+    while (length < size) {
+      const bytesRead = readSync(fd, buffer, length, size - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    return decoded(buffer, length);
+  } catch (error) {
+    return unreadable(error);
+  } finally {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // The text is read; a failed close loses nothing.
+      }
+    }
   }
-  return buffer.toString('utf8', 0, length);
+}
+
+/** The bytes read as UTF-8 (as many as the stat said, or fewer where the file shrank meanwhile), without a byte order mark. */
+function decoded(buffer: Buffer, length: number): ReadOutcome {
+  const text = buffer.toString('utf8', 0, length);
+  return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+}
+
+function tooLarge(size: number): ReadOutcome {
+  return { note: { kind: 'too-large', message: `not read: ${Math.round(size / 1048576)} MB is more than portchain reads in one file (${MAX_FILE_BYTES / 1048576} MB)`, span: HEAD } };
+}
+
+function unreadable(error: unknown): ReadOutcome {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const message = code === 'ENOENT' ? 'not read: the file was removed during the scan' : `not read: ${describeFsError(error)}`;
+  return { note: { kind: 'unreadable', message, span: HEAD } };
 }
 
 /**

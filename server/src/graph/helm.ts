@@ -153,17 +153,27 @@ export function substitutionsFor(chart: Chart, uri: string, text: string): Templ
  * `previous`, the file's version before, lets the model copy the documents an edit left alone.
  */
 export function parseInGraph(graph: PortGraph, uri: string, text: string, version = 0, previous?: ParsedFile): ParsedFile {
-  const chart = templateRootOf(uri) !== undefined && text.includes('{{') ? chartOf(graph, uri) : undefined;
+  const chart = parsesAlone(uri, text) ? undefined : chartOf(graph, uri);
   return parseFile(uri, text, version, chart ? { substitutions: substitutionsFor(chart, uri, text) } : undefined, previous);
+}
+
+/**
+ * Whether a file reads the same whatever else the workspace holds, so that it can be parsed
+ * anywhere (on another thread): anything but a chart's template with actions, which reads with
+ * its chart's values.
+ */
+export function parsesAlone(uri: string, text: string): boolean {
+  return templateRootOf(uri) === undefined || !text.includes('{{');
 }
 
 /**
  * Parses a file's text and sets it in the graph; where it is a chart's values file or Chart.yaml,
  * re-reads the chart's templates against it. `changed` hears of every file set, before it is.
+ * `parsed` is the file already parsed from this text, where it `parsesAlone`.
  */
-export function setFileText(graph: PortGraph, uri: string, text: string, version = 0, changed?: OnFileChange): ParsedFile {
+export function setFileText(graph: PortGraph, uri: string, text: string, version = 0, changed?: OnFileChange, parsed?: ParsedFile): ParsedFile {
   const previous = graph.file(uri);
-  const file = parseInGraph(graph, uri, text, version, previous);
+  const file = parsed ?? parseInGraph(graph, uri, text, version, previous);
   changed?.(uri, previous);
   graph.setFile(file);
   rereadTemplates(graph, uri, changed);
