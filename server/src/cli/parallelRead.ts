@@ -1,7 +1,8 @@
 // Reading and parsing a large workspace on several threads. Parsing YAML is most of a cold check,
 // and each file parses alone, so a machine with several cores parses several files at once: the
-// main thread parses batches too, takes in what the workers parse, indexes it and runs the rules. Results are handed on in the order of the
-// URIs, so the outcome is the same as a scan on one thread (test/cli/check.test.ts compares them).
+// main thread parses batches too, takes in what the workers parse, indexes it and runs the rules.
+// Results are handed on in the order of the URIs, so the outcome is the same as a scan on one
+// thread (test/cli/check.test.ts compares them).
 
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -19,7 +20,10 @@ export const PARALLEL_MIN_FILES = 200;
 const BATCH_SIZE = 32;
 /** Batches sent ahead to each worker, so that it never waits for the main thread to send the next. */
 const BATCHES_AHEAD = 2;
-/** More workers than this gain nothing: the main thread takes in what they parse at about the pace three parse. */
+/**
+ * At most this many workers, whatever the cores: the main thread takes in (copies, indexes)
+ * everything they parse, so past a few workers it is the bottleneck. Measured on 2 cores only.
+ */
 const MAX_WORKERS = 3;
 
 export interface ParseRequest {
