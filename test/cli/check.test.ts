@@ -2,11 +2,12 @@
 
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
 import { runCheck } from '../../server/src/cli/check';
-import { readInParallel } from '../../server/src/cli/parallelRead';
+import { PARALLEL_MIN_FILES, readInParallel, workerCount } from '../../server/src/cli/parallelRead';
 import { readInOrder, readTextFromDisk } from '../../server/src/cli/scan';
 import { CLI, REPO_ROOT, runCli, tempDir, textPrefix, writeFile, writeFixture } from './run';
 
@@ -262,6 +263,15 @@ describe('files', () => {
     const report = JSON.parse(three.stdout);
     assert.ok(report.files > 150 && report.findings.length > 0, three.stdout.slice(0, 400));
     assert.deepEqual(report.notes.map((note: { file: string }) => note.file).filter((file: string) => file.startsWith('many/')), ['many/blob.yaml', 'many/broken.yaml']);
+  });
+
+  test('threads: none below 200 files, one per core but the main thread above, PORTCHAIN_THREADS counting the main thread', () => {
+    assert.equal(workerCount(PARALLEL_MIN_FILES - 1, {}), 0);
+    assert.equal(workerCount(50_000, {}), Math.max(0, Math.min(availableParallelism() - 1, 3)));
+    assert.equal(workerCount(50_000, { PORTCHAIN_THREADS: '1' }), 0);
+    assert.equal(workerCount(50_000, { PORTCHAIN_THREADS: '0' }), 0);
+    assert.equal(workerCount(10, { PORTCHAIN_THREADS: '3' }), 2);
+    assert.equal(workerCount(10, { PORTCHAIN_THREADS: 'many' }), 0);
   });
 
   test('batches of a worker thread that fails are read on the main thread, in order', async () => {
