@@ -54,6 +54,9 @@ import { isManifestPath, manifestFiles, skipperFor, type Workspace } from './wor
 
 /** How long after the last change diagnostics are recomputed: edits that come in a burst cost one run. */
 const PUBLISH_DELAY_MS = 15;
+/** A file read from disk with at least this many characters is parsed in slices (Project.setTextInSteps). */
+const STEPPED_PARSE_CHARS = 256 * 1024;
+
 /** Files read at once during a scan; between batches the server answers whatever is waiting. */
 const READ_BATCH = 32;
 const MANIFEST_GLOB = '**/*.{yaml,yml}';
@@ -137,6 +140,9 @@ export class PortchainServer {
   /** False until the first scan has ended: nothing is published from a half-read workspace. */
   private scanned = false;
   private publishTimer: NodeJS.Timeout | undefined;
+  /** A publish is under way (it may pause while the first findings are worked out); another waits for it. */
+  private publishing = false;
+  private publishAgain = false;
   private readonly tracker = new DiagnosticsTracker();
   private brokenLinks = 0;
   private shuttingDown = false;
@@ -340,15 +346,23 @@ export class PortchainServer {
     this.pendingReads.set(uri, ticket);
     const text = await this.workspace.readFile(uri);
     if (this.pendingReads.get(uri) !== ticket) return;
-    this.pendingReads.delete(uri);
-    if (this.open.has(uri)) return;
-    if (text === undefined) {
+    if (this.open.has(uri) || text === undefined || this.project.graph.file(uri)?.text === text) {
+      this.pendingReads.delete(uri);
       // A file that vanished (or turned into a folder) since it was listed is simply not indexed.
-      this.removeFile(uri);
+      if (!this.open.has(uri) && text === undefined) this.removeFile(uri);
       return;
     }
-    if (this.project.graph.file(uri)?.text === text) return;
-    this.project.setText(uri, text);
+    if (text.length < STEPPED_PARSE_CHARS) {
+      this.pendingReads.delete(uri);
+      this.project.setText(uri, text);
+    } else {
+      // A file of tens of thousands of lines parses for most of a second: a document at a time,
+      // answering requests between slices. An edit or a newer read meanwhile supersedes it.
+      const wanted = () => this.pendingReads.get(uri) === ticket && !this.open.has(uri) && !this.shuttingDown;
+      const parsed = await this.project.setTextInSteps(uri, text, 0, () => new Promise((resolve) => setImmediate(resolve)), wanted);
+      if (this.pendingReads.get(uri) === ticket) this.pendingReads.delete(uri);
+      if (!parsed) return;
+    }
     this.schedulePublish();
   }
 
@@ -477,11 +491,31 @@ export class PortchainServer {
   }
 
   /** Publishes the diagnostics of every file whose diagnostics changed, open or not, then the status. */
-  private publish(): void {
+  private async publish(): Promise<void> {
     if (!this.scanned || this.scansRunning > 0 || this.shuttingDown) {
       this.sendStatus();
       return;
     }
+    if (this.publishing) {
+      this.publishAgain = true;
+      return;
+    }
+    this.publishing = true;
+    try {
+      // A large workspace's first findings take seconds: they are worked out in slices, and
+      // requests are answered between them.
+      await this.current().prepareFindings(() => new Promise((resolve) => setImmediate(resolve)));
+      if (!this.shuttingDown) this.sendDiagnostics();
+    } finally {
+      this.publishing = false;
+      if (this.publishAgain) {
+        this.publishAgain = false;
+        this.schedulePublish();
+      }
+    }
+  }
+
+  private sendDiagnostics(): void {
     let changed = false;
     for (const update of this.tracker.changes(this.current(), this.support)) {
       changed = true;

@@ -3,14 +3,20 @@
 // the graph's indexes change by that file, and the rule engine re-checks only what the edit may
 // have changed (rules/engine.ts).
 
-import { deleteFileText, setFileText } from '../graph/helm';
+import { deleteFileText, parsesAlone, setFileText } from '../graph/helm';
 import { PortGraph } from '../graph/portGraph';
 import { textInputFile } from '../model/kustomization';
+import { parseFileInSteps } from '../model/parse';
 import type { FileNote, ParsedFile, Resource } from '../model/types';
 import { createRuleEngine } from '../rules';
 import type { RuleEngine } from '../rules/engine';
 import type { Finding } from '../rules/types';
 import { DEFAULT_SETTINGS, ruleOptionsOf, type Settings } from './settings';
+
+/** How long `setTextInSteps` parses before it lets other work run. */
+const PARSE_SLICE_MS = 30;
+/** Resources per step of a stepped first rule run: some tens of milliseconds at 50,000 documents. */
+const RULE_SLICE_RESOURCES = 1000;
 
 export class Project {
   readonly graph = new PortGraph();
@@ -20,6 +26,8 @@ export class Project {
   private readonly pending = new Map<string, readonly Resource[]>();
   /** Files whose findings or notes may have changed since `takeChangedUris` was last called; undefined: all of them. */
   private changedUris: Set<string> | undefined = new Set();
+  /** A first rule run under way in steps (`prepareFindings`): its engine and what is left of the run. */
+  private stepping: { engine: RuleEngine; steps: Generator<void, Set<string>, void> } | undefined;
 
   /** `where` names a file for messages: its path relative to the workspace. */
   constructor(readonly where: (uri: string) => string = (uri) => uri) {}
@@ -30,6 +38,7 @@ export class Project {
 
   set settings(settings: Settings) {
     this.settingsValue = settings;
+    this.stepping = undefined;
     // Severities and options change every finding: the next read runs every rule again.
     this.engine = undefined;
     this.pending.clear();
@@ -37,6 +46,7 @@ export class Project {
 
   /** Parses and indexes a file version; returns what the model read. */
   setText(uri: string, text: string, version = 0): ParsedFile {
+    this.finishStepping();
     const previous = this.graph.file(uri);
     if (previous && previous.text === text && previous.version === version) return previous;
     // A chart's values.yaml or Chart.yaml changes how the chart's templates read: those are set again too.
@@ -44,10 +54,32 @@ export class Project {
   }
 
   /**
+   * `setText` for a large file that reads alone (see `parsesAlone`): parsed a document at a time,
+   * awaiting `pause` whenever a slice of work has run, so that the caller answers other requests
+   * meanwhile. Nothing changes until the parse is over, and nothing at all where `stillWanted`
+   * then says the text was superseded (undefined is returned). Other files parse at once.
+   */
+  async setTextInSteps(uri: string, text: string, version: number, pause: () => Promise<void>, stillWanted: () => boolean = () => true): Promise<ParsedFile | undefined> {
+    if (!parsesAlone(uri, text)) return this.setText(uri, text, version);
+    const previous = this.graph.file(uri);
+    const steps = parseFileInSteps(uri, text, version, undefined, previous);
+    let sliceStart = performance.now();
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return stillWanted() ? this.setParsed(step.value) : undefined;
+      if (performance.now() - sliceStart >= PARSE_SLICE_MS) {
+        await pause();
+        sliceStart = performance.now();
+      }
+    }
+  }
+
+  /**
    * Indexes a file parsed from its text elsewhere (the CLI parses on worker threads), which must
    * be one that `parsesAlone` (graph/helm.ts); the same as `setText` of its text.
    */
   setParsed(file: ParsedFile): ParsedFile {
+    this.finishStepping();
     return setFileText(this.graph, file.uri, file.text, file.version, (changed, before) => this.noteChange(changed, before), file);
   }
 
@@ -56,6 +88,7 @@ export class Project {
    * a JSON patch) as text, so the build can read it.
    */
   setInput(uri: string, text: string, version = 0): void {
+    this.finishStepping();
     const previous = this.graph.file(uri);
     if (previous && previous.text === text && previous.version === version) return;
     this.noteChange(uri, previous);
@@ -79,11 +112,13 @@ export class Project {
   }
 
   remove(uri: string): boolean {
+    this.finishStepping();
     return deleteFileText(this.graph, uri, (changed, before) => this.noteChange(changed, before));
   }
 
   /** Findings of the whole workspace by file URI (files without findings are absent). */
   findingsByUri(): ReadonlyMap<string, Finding[]> {
+    this.finishStepping();
     if (!this.engine) {
       this.engine = createRuleEngine(this.graph, ruleOptionsOf(this.settingsValue), this.where);
       this.engine.runAll();
@@ -102,6 +137,45 @@ export class Project {
       if (this.changedUris) for (const uri of dirty) this.changedUris.add(uri);
     }
     return this.engine.findingsByUri;
+  }
+
+  /**
+   * Works out the findings of a workspace that has none yet (the first run, or the first after a
+   * settings change) a slice of resources at a time, awaiting `pause` between slices, so that a
+   * large workspace's first run does not hold up the caller's other work. Anything that reads or
+   * changes the project meanwhile finishes the run first, at once. Later runs are incremental and
+   * small: they happen in findingsByUri.
+   */
+  async prepareFindings(pause: () => Promise<void>): Promise<void> {
+    if (this.engine || this.stepping) return;
+    // The rules read a settled graph; settling is one step of its own.
+    this.graph.takeChanges();
+    this.pending.clear();
+    const engine = createRuleEngine(this.graph, ruleOptionsOf(this.settingsValue), this.where);
+    const steps = engine.runAllInSteps(RULE_SLICE_RESOURCES);
+    this.stepping = { engine, steps };
+    await pause();
+    while (this.stepping?.steps === steps) {
+      if (steps.next().done) {
+        this.installEngine(engine);
+        return;
+      }
+      await pause();
+    }
+  }
+
+  /** Runs what is left of a stepped first run at once, before the project is read or changed. */
+  private finishStepping(): void {
+    const stepping = this.stepping;
+    if (!stepping) return;
+    while (!stepping.steps.next().done);
+    this.installEngine(stepping.engine);
+  }
+
+  private installEngine(engine: RuleEngine): void {
+    this.stepping = undefined;
+    this.engine = engine;
+    this.changedUris = undefined;
   }
 
   findings(uri: string): Finding[] {

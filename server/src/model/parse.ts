@@ -19,6 +19,19 @@ export const MAX_FILE_BYTES = 8 * 1024 * 1024;
  * file whose text it already holds are copied from it instead of parsed again, with the same result.
  */
 export function parseFile(uri: string, text: string, version = 0, chart?: ChartTemplate, previous?: ParsedFile): ParsedFile {
+  const steps = parseFileInSteps(uri, text, version, chart, previous);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `parseFile` one document at a time: the generator pauses after each document it reads, and
+ * returns the ParsedFile. A caller that must stay responsive (the language server reading a file
+ * of tens of thousands of lines) does other work between steps; the result is parseFile's.
+ */
+export function* parseFileInSteps(uri: string, text: string, version = 0, chart?: ChartTemplate, previous?: ParsedFile): Generator<void, ParsedFile, void> {
   const file = newParsedFile({ uri, version, text, resources: [], notes: [], disabled: readDisableDirectives(text), documentCount: 0 });
   const head: Span = { start: 0, end: 0 };
   if (text.length > MAX_FILE_BYTES) {
@@ -30,7 +43,7 @@ export function parseFile(uri: string, text: string, version = 0, chart?: ChartT
     return file;
   }
   try {
-    readDocuments(file, chart, previous);
+    yield* readDocuments(file, chart, previous);
     file.resources = exactArray(file.resources);
     file.notes = exactArray(file.notes);
     if (VALUES_FILE.test(uri)) file.helmValues = readHelmValues(text);
@@ -42,12 +55,12 @@ export function parseFile(uri: string, text: string, version = 0, chart?: ChartT
   return file;
 }
 
-function readDocuments(file: ParsedFile, chart: ChartTemplate | undefined, previous: ParsedFile | undefined): void {
+function* readDocuments(file: ParsedFile, chart: ChartTemplate | undefined, previous: ParsedFile | undefined): Generator<void, void, void> {
   const substitutions = chart?.substitutions ?? [];
   const scan = scanTemplate(file.text);
   // A plain file's documents read alone, so an edit re-parses only the documents it changed.
   if (!scan && substitutions.length === 0) {
-    readPlainDocuments(file, previous?.uri === file.uri ? chunkResults.get(previous) : undefined);
+    yield* readPlainDocuments(file, previous?.uri === file.uri ? chunkResults.get(previous) : undefined);
     return;
   }
   let source = file.text;
@@ -63,15 +76,16 @@ function readDocuments(file: ParsedFile, chart: ChartTemplate | undefined, previ
   const masked = scan !== undefined;
   const chunks = documentChunks(source);
   file.documentCount = chunks.length;
-  chunks.forEach((chunk, index) => {
+  for (const [index, chunk] of chunks.entries()) {
     // A cheap look at the top-level kind first: most bytes of a large workspace are CRDs, RBAC
     // and files that are not Kubernetes at all, and none of them carries a port.
-    if (!mayHoldPorts(source, chunk)) return;
+    if (!mayHoldPorts(source, chunk)) continue;
     const document = parseChunk(source, chunk);
-    if (!document) return;
+    if (!document) continue;
     const reader = new YamlReader(document, actions, context);
     readChunk(file.uri, index, document, reader, masked, file.resources, file.notes);
-  });
+    yield;
+  }
   if (scan && file.resources.length > 0) {
     const message = substitutions.length > 0 ? "a template: values are read from the chart's values.yaml where an action looks them up; the rest are unknown" : 'a template: values computed by template actions are unknown';
     file.notes.push({ kind: 'template', message, span: scan.actions[0].span });
@@ -117,7 +131,7 @@ interface ChunkResult {
 const chunkResults = new WeakMap<ParsedFile, ChunkResult[]>();
 
 /** Reads a file without template actions document by document, copying each document `before` holds with the same text. */
-function readPlainDocuments(file: ParsedFile, before: readonly ChunkResult[] | undefined): void {
+function* readPlainDocuments(file: ParsedFile, before: readonly ChunkResult[] | undefined): Generator<void, void, void> {
   const source = file.text;
   const chunks = documentChunks(source);
   file.documentCount = chunks.length;
@@ -130,7 +144,7 @@ function readPlainDocuments(file: ParsedFile, before: readonly ChunkResult[] | u
     }
   }
   const results: ChunkResult[] = [];
-  chunks.forEach((chunk, index) => {
+  for (const [index, chunk] of chunks.entries()) {
     const text = source.slice(chunk.start, chunk.end);
     const same = earlier.get(text);
     // Equal texts read alike; the one at the same place is the most likely to need no renumbering.
@@ -139,7 +153,8 @@ function readPlainDocuments(file: ParsedFile, before: readonly ChunkResult[] | u
     results.push(result);
     file.resources.push(...result.resources);
     file.notes.push(...result.notes);
-  });
+    yield;
+  }
   if (results.length > 1) chunkResults.set(file, results);
 }
 

@@ -58,9 +58,26 @@ export class RuleEngine {
 
   /** Checks every resource; returns every URI whose findings may have changed. */
   runAll(): Set<string> {
+    const steps = this.runAllInSteps(Infinity);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * `runAll` a slice of `sliceSize` resources at a time, pausing after each: every subject's check
+   * stands alone, so the slices give runAll's findings. The cluster-wide families run with the
+   * first slice. The graph must not change until the generator is done (Project sees to it).
+   */
+  *runAllInSteps(sliceSize: number): Generator<void, Set<string>, void> {
     const dirtyUris = new Set<string>([...this.byUri.keys()]);
     for (const id of [...this.subjects.keys()]) this.drop(id, dirtyUris);
-    this.check([...this.graph.resources()], true, dirtyUris);
+    const resources = [...this.graph.resources()];
+    for (let at = 0; at === 0 || at < resources.length; at += sliceSize) {
+      this.check(resources.slice(at, at + sliceSize), at === 0, dirtyUris);
+      if (at + sliceSize < resources.length) yield;
+    }
     this.assemble(dirtyUris);
     return dirtyUris;
   }
