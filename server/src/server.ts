@@ -31,6 +31,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { version as PORTCHAIN_VERSION } from '../../package.json';
 import { Project } from './analysis/project';
+import { isChartInput } from './graph/helm';
+import { isKustomizationUri } from './model/kustomization';
 import { DEFAULT_SETTINGS } from './analysis/settings';
 import {
   CONFIGURATION_SECTION,
@@ -56,6 +58,9 @@ import { isManifestPath, manifestFiles, skipperFor, type Workspace } from './wor
 const PUBLISH_DELAY_MS = 15;
 /** A file read from disk with at least this many characters is parsed in slices (Project.setTextInSteps). */
 const STEPPED_PARSE_CHARS = 256 * 1024;
+
+/** A scan indexes what it has read every this many batches (Project.settle). */
+const SETTLE_EVERY_BATCHES = 8;
 
 /** Files read at once during a scan; between batches the server answers whatever is waiting. */
 const READ_BATCH = 32;
@@ -322,11 +327,19 @@ export class PortchainServer {
       for (const file of [...this.project.graph.files()]) {
         if (!listed.has(file.uri) && !this.open.has(file.uri)) this.removeFile(file.uri);
       }
+      // Files that change how others read come first: kustomizations (what the builds include) and
+      // charts' values and Chart.yaml (how templates render). Read later, each of them would
+      // redo work for the files read before it.
+      const first = (uri: string) => (isKustomizationUri(uri) ? 0 : isChartInput(uri) ? 1 : 2);
+      uris.sort((a, b) => first(a) - first(b));
       for (let done = 0; done < uris.length; ) {
         if (generation !== this.scanGeneration || this.shuttingDown) return;
         const batch = uris.slice(done, done + READ_BATCH);
         await Promise.all(batch.map((uri) => this.readFromDisk(uri)));
         done += batch.length;
+        // Indexing as the scan goes leaves nothing long to do at its end, when the user waits; every
+        // few batches, so that the files of one kustomize build are mostly built once.
+        if (done % (READ_BATCH * SETTLE_EVERY_BATCHES) === 0 || done === uris.length) this.project.settle();
         progress.report(Math.floor((done / uris.length) * 100), `${done}/${uris.length} files`);
         this.sendStatus();
         await new Promise((resolve) => setImmediate(resolve));

@@ -140,6 +140,17 @@ export class Project {
   }
 
   /**
+   * Indexes the files set since the last call now. A scan calls it after each batch of files, so
+   * that the cost of indexing is spread over the scan: with the kustomizations read first, a batch
+   * rebuilds only the kustomize builds that read its files (a kustomization read late makes the
+   * layer compose every build again).
+   */
+  settle(): void {
+    this.finishStepping();
+    this.graph.settle();
+  }
+
+  /**
    * Works out the findings of a workspace that has none yet (the first run, or the first after a
    * settings change) a slice of resources at a time, awaiting `pause` between slices, so that a
    * large workspace's first run does not hold up the caller's other work. Anything that reads or

@@ -311,8 +311,9 @@ export class PortGraph {
   /**
    * Brings the indexes up to the files set and deleted since the last read: each changed file, and
    * each file whose kustomize builds read a changed file, is taken out and put back in as it is now.
+   * Lookups settle when they need to; a scan settles as it goes (see Project.settle).
    */
-  private settle(): void {
+  settle(): void {
     if (!this.kustomize.dirty) return;
     for (const uri of this.kustomize.flush(this.filesByUri)) {
       const before = this.indexed.get(uri) ?? [];
