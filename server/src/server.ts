@@ -56,7 +56,7 @@ import { isManifestPath, manifestFiles, skipperFor, type Workspace } from './wor
 
 /** How long after the last change diagnostics are recomputed: edits that come in a burst cost one run. */
 const PUBLISH_DELAY_MS = 15;
-/** A file read from disk with at least this many characters is parsed in slices (Project.setTextInSteps). */
+/** A file read from disk with at least this many characters is parsed in slices, where it reads alone (Project.setTextInSteps). */
 const STEPPED_PARSE_CHARS = 256 * 1024;
 
 /** A scan indexes what it has read every this many batches (Project.settle). */
@@ -370,8 +370,13 @@ export class PortchainServer {
       this.project.setText(uri, text);
     } else {
       // A file of tens of thousands of lines parses for most of a second: a document at a time,
-      // answering requests between slices. An edit or a newer read meanwhile supersedes it.
-      const wanted = () => this.pendingReads.get(uri) === ticket && !this.open.has(uri) && !this.shuttingDown;
+      // answering requests between slices (where it reads alone: Project.setTextInSteps). An
+      // edit, a newer read, or excludes or folders that leave it out meanwhile supersede it.
+      const wanted = () => {
+        if (this.pendingReads.get(uri) !== ticket || this.open.has(uri) || this.shuttingDown) return false;
+        const place = this.placeOf(uri);
+        return place !== undefined && this.isScanned(place.relativePath, false);
+      };
       const parsed = await this.project.setTextInSteps(uri, text, 0, () => new Promise((resolve) => setImmediate(resolve)), wanted);
       if (this.pendingReads.get(uri) === ticket) this.pendingReads.delete(uri);
       if (!parsed) return;
@@ -516,9 +521,15 @@ export class PortchainServer {
     this.publishing = true;
     try {
       // A large workspace's first findings take seconds: they are worked out in slices, and
-      // requests are answered between them.
-      await this.current().prepareFindings(() => new Promise((resolve) => setImmediate(resolve)));
-      if (!this.shuttingDown) this.sendDiagnostics();
+      // requests are answered between them. A settings change meanwhile starts them over.
+      const project = this.current();
+      while (!project.hasFindings && !this.shuttingDown) await project.prepareFindings(() => new Promise((resolve) => setImmediate(resolve)));
+      // A scan that began meanwhile publishes when it ends: nothing from a half-read workspace.
+      if (!this.scanned || this.scansRunning > 0 || this.shuttingDown) {
+        this.sendStatus();
+        return;
+      }
+      this.sendDiagnostics();
     } finally {
       this.publishing = false;
       if (this.publishAgain) {

@@ -475,6 +475,44 @@ describe('rename a Service port name', () => {
   });
 });
 
+describe('rename across kustomize builds', () => {
+  // Two overlays include one base; the NetworkPolicy is in the second only. The builds' copies of
+  // the Deployment share their ports with the file's, and the rename must still follow each build.
+  const overlays = (port: string, policyPort: string) => `
+# --- base/kustomization.yaml
+resources: [deploy.yaml]
+# --- base/deploy.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: nginx
+          ports: [{name: ${port}, containerPort: 8080}]
+# --- a/kustomization.yaml
+resources: [../base]
+# --- b/kustomization.yaml
+resources: [../base, policy.yaml]
+# --- b/policy.yaml
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress:
+    - ports: [{port: ${policyPort}}]
+`;
+
+  test('from a NetworkPolicy port in the second build: the container port in the base and the policy', () => {
+    checkRename(overlays('web', 'w$0eb'), 'http', overlays('http', 'http'));
+  });
+});
+
 describe('prepareRename', () => {
   test('on a name: its range inside any quotes, and the name as the placeholder', () => {
     checkPrepare(`

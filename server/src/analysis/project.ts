@@ -175,6 +175,11 @@ export class Project {
     }
   }
 
+  /** Whether findings are worked out (findingsByUri then only follows the changes since). */
+  get hasFindings(): boolean {
+    return this.engine !== undefined && this.stepping === undefined;
+  }
+
   /** Runs what is left of a stepped first run at once, before the project is read or changed. */
   private finishStepping(): void {
     const stepping = this.stepping;

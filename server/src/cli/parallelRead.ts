@@ -66,7 +66,7 @@ export function readAndParse(uri: string): { note: FileNote } | { text: string; 
 
 /**
  * Reads and parses `uris` on the main thread and `workers` worker threads, and hands each outcome
- * to `take` in the order of `uris`. A worker that fails leaves its batches to the main thread.
+ * to `take` in the order of `uris`. A worker that fails hands its batches back to the queue.
  */
 export async function readInParallel(uris: readonly string[], workers: number, script: string, take: (uri: string, outcome: ParallelOutcome) => void): Promise<void> {
   const batches: string[][] = [];
@@ -84,9 +84,12 @@ export async function readInParallel(uris: readonly string[], workers: number, s
     }
   };
   const send = (worker: Worker) => {
+    const batchesOf = pending.get(worker);
+    // A worker already lost (it failed, or the scan is over) is sent nothing more.
+    if (!batchesOf) return;
     const batch = queue.shift();
     if (batch === undefined) return;
-    pending.get(worker)!.add(batch);
+    batchesOf.add(batch);
     worker.postMessage({ batch, uris: batches[batch] } satisfies ParseRequest);
   };
   const threads: Worker[] = [];
@@ -95,14 +98,16 @@ export async function readInParallel(uris: readonly string[], workers: number, s
     threads.push(worker);
     pending.set(worker, new Set());
     worker.on('message', (message: { batch: number; results: ParseResult[] }) => {
-      pending.get(worker)?.delete(message.batch);
+      // A batch handed back to the queue when its worker was taken for lost is another thread's now.
+      if (!pending.get(worker)?.delete(message.batch)) return;
       arrived.set(
         message.batch,
         message.results.map((result) => ('note' in result ? { note: result.note } : { text: result.text, file: result.file ? fromTransferred(result.file) : undefined })),
       );
       send(worker);
     });
-    // A worker that fails (it cannot load, it runs out of memory) hands its batches back to the queue.
+    // A worker that fails (it cannot load, it runs out of memory) hands its batches back to the
+    // queue, for whichever thread is free next.
     const lost = () => {
       const batchesOf = pending.get(worker);
       if (!batchesOf) return;

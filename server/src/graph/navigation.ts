@@ -399,7 +399,8 @@ function servicePortRename(graph: PortGraph, span: Span, oldName: string, start:
   while (queue.length > 0) {
     const declaration = queue.shift()!;
     const { service, servicePort } = declaration;
-    if (renamed.some((done) => done.servicePort === servicePort) || servicePort.name?.value !== oldName) continue;
+    // By Service and port: the copies kustomize builds make share their ports with the file's resource.
+    if (renamed.some((done) => done.service === service && done.servicePort === servicePort) || servicePort.name?.value !== oldName) continue;
     renamed.push(declaration);
     sites.push({ uri: service.uri, span: servicePort.name.span, context: servicePort.span });
     for (const { resource, backend } of backendsToPort(graph, declaration, 'name')) {
@@ -423,7 +424,8 @@ function containerPortRename(graph: PortGraph, span: Span, oldName: string, star
   while (queue.length > 0) {
     const declaration = queue.shift()!;
     const { workload, port } = declaration;
-    if (renamed.some((done) => done.port === port) || port.name?.value !== oldName) continue;
+    // By workload and port: the copies kustomize builds make share their ports with the file's resource.
+    if (renamed.some((done) => done.workload === workload && done.port === port) || port.name?.value !== oldName) continue;
     renamed.push(declaration);
     sites.push({ uri: workload.uri, span: port.name.span, context: port.span });
     for (const reference of containerPortReferences(graph, declaration, options, 'name')) {
