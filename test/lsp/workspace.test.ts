@@ -55,6 +55,21 @@ describe('workspace scan over LSP', { timeout: LSP_TEST_TIMEOUT_MS }, () => {
     await client.waitForStatus({ files: 2, indexing: false });
   });
 
+  test('a file of more than 256 KB is parsed a document at a time and published like any other', async (t) => {
+    // Apps back to back, one of them broken: about 400 KB, so the server parses it in slices.
+    const apps = Array.from({ length: 1200 }, (_, i) => {
+      const target = i === 777 ? 9999 : 8080;
+      return `apiVersion: v1\nkind: Service\nmetadata: {name: app-${i}}\nspec:\n  selector: {app: app-${i}}\n  ports: [{port: 80, targetPort: ${target}}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app-${i}}\nspec:\n  selector: {matchLabels: {app: app-${i}}}\n  template:\n    metadata: {labels: {app: app-${i}}}\n    spec:\n      containers: [{name: web, image: nginx, ports: [{containerPort: 8080}]}]\n`;
+    });
+    const big = apps.join('---\n');
+    assert.ok(big.length > 256 * 1024, `${big.length} characters`);
+    const { client, workspace } = await startServer(t, joinFixtures(BROKEN_CHAIN, `# --- big/apps.yaml\n${big}`));
+    await client.waitForIdle();
+    await client.waitForStatus({ files: 3, resources: 2402, indexing: false });
+    const diagnostics = client.diagnostics.get(workspace.uriOf('big/apps.yaml')) ?? [];
+    assert.deepEqual(diagnostics.map((diagnostic) => `${diagnostic.code} line ${diagnostic.range.start.line}`), [`target-port-mismatch line ${big.slice(0, big.indexOf('targetPort: 9999')).split('\n').length - 1}`]);
+  });
+
   test('the scan reports progress as N/M files on a token it created', async (t) => {
     const files = Array.from({ length: 40 }, (_, i) => `# --- config/${String(i).padStart(2, '0')}.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}}\n`).join('\n');
     const { client } = await startServer(t, joinFixtures(BROKEN_CHAIN, files));
