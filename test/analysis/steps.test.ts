@@ -30,9 +30,11 @@ function projectOf(files: readonly [string, string][]): Project {
   return project;
 }
 
-/** Findings as a user reads them: file, place, rule and message. */
+/** Findings as a user reads them: file, place, rule and message, by file (the order of files in the map is no one's concern). */
 function summary(project: Project): string[] {
-  return [...project.findingsByUri()].flatMap(([uri, findings]) => findings.map((finding) => `${uri}:${finding.span.start}-${finding.span.end} ${finding.rule}: ${finding.message}`));
+  return [...project.findingsByUri()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .flatMap(([uri, findings]) => findings.map((finding) => `${uri}:${finding.span.start}-${finding.span.end} ${finding.rule}: ${finding.message}`));
 }
 
 /** One big multi-document file: many apps back to back, some of them broken. */

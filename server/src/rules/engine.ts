@@ -66,17 +66,22 @@ export class RuleEngine {
   }
 
   /**
-   * `runAll` a slice of `sliceSize` resources at a time, pausing after each: every subject's check
-   * stands alone, so the slices give runAll's findings. The cluster-wide families run with the
-   * first slice. The graph must not change until the generator is done (Project sees to it).
+   * `runAll` in steps, pausing after each: the cluster-wide families first, then a slice of
+   * `sliceSize` resources at a time. Every subject's check stands alone, so the steps give
+   * runAll's findings. The graph must not change until the generator is done (Project sees to it).
    */
   *runAllInSteps(sliceSize: number): Generator<void, Set<string>, void> {
     const dirtyUris = new Set<string>([...this.byUri.keys()]);
     for (const id of [...this.subjects.keys()]) this.drop(id, dirtyUris);
     const resources = [...this.graph.resources()];
-    for (let at = 0; at === 0 || at < resources.length; at += sliceSize) {
-      this.check(resources.slice(at, at + sliceSize), at === 0, dirtyUris);
-      if (at + sliceSize < resources.length) yield;
+    if (resources.length <= sliceSize) {
+      this.check(resources, true, dirtyUris);
+    } else {
+      this.check([], true, dirtyUris);
+      for (let at = 0; at < resources.length; at += sliceSize) {
+        yield;
+        this.check(resources.slice(at, at + sliceSize), false, dirtyUris);
+      }
     }
     this.assemble(dirtyUris);
     return dirtyUris;
