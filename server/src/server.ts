@@ -31,8 +31,6 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { version as PORTCHAIN_VERSION } from '../../package.json';
 import { Project } from './analysis/project';
-import { isChartInput } from './graph/helm';
-import { isKustomizationUri } from './model/kustomization';
 import { DEFAULT_SETTINGS } from './analysis/settings';
 import {
   CONFIGURATION_SECTION,
@@ -51,6 +49,8 @@ import { references } from './features/references';
 import { prepareRename, rename } from './features/rename';
 import { documentSymbols, workspaceSymbols } from './features/symbols';
 import { StatusNotification, statusOf } from './features/status';
+import { isChartInput } from './graph/helm';
+import { isKustomizationUri } from './model/kustomization';
 import { NodeWorkspace } from './workspace/nodeWorkspace';
 import { isManifestPath, manifestFiles, skipperFor, type Workspace } from './workspace/workspace';
 
