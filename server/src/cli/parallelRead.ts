@@ -31,8 +31,8 @@ export interface ParseRequest {
   uris: string[];
 }
 
-/** What a worker read of one file: why it could not, or its text and, where it parses alone, the parsed file. */
-export type ParseResult = { uri: string; note: FileNote } | { uri: string; text: string; file?: TransferredFile };
+/** What a worker read of one file: why it could not, the parsed file (which holds its text), or, where the file does not parse alone, its text. */
+export type ParseResult = { uri: string; note: FileNote } | { uri: string; file: TransferredFile } | { uri: string; text: string };
 
 /** What the main thread takes for each file, in URI order: why it could not be read, or its text and, where it parses alone, the parsed file. */
 export type ParallelOutcome = { note: FileNote } | { text: string; file: ParsedFile | undefined };
@@ -102,7 +102,7 @@ export async function readInParallel(uris: readonly string[], workers: number, s
       if (!pending.get(worker)?.delete(message.batch)) return;
       arrived.set(
         message.batch,
-        message.results.map((result) => ('note' in result ? { note: result.note } : { text: result.text, file: result.file ? fromTransferred(result.file) : undefined })),
+        message.results.map((result) => ('note' in result ? { note: result.note } : 'file' in result ? { text: result.file.text, file: fromTransferred(result.file) } : { text: result.text, file: undefined })),
       );
       send(worker);
     });

@@ -6,14 +6,8 @@ import { compactMap } from './compact';
 import { NO_DIRECTIVES, newParsedFile } from './text';
 import type { LabelSelector, ParsedFile, Resource } from './types';
 
-/** The data of a ParsedFile, as a structured clone carries it. */
+/** The data of a ParsedFile, as a structured clone of one carries it: its own properties (the line starts are inherited). */
 export type TransferredFile = Omit<ParsedFile, 'lineStarts'>;
-
-/** What to post: a file's own data, without the line starts it would otherwise work out to send them. */
-export function toTransferred(file: ParsedFile): TransferredFile {
-  const { uri, version, text, resources, notes, disabled, documentCount, helmValues } = file;
-  return helmValues === undefined ? { uri, version, text, resources, notes, disabled, documentCount } : { uri, version, text, resources, notes, disabled, documentCount, helmValues };
-}
 
 /** A received file, as compact as one parsed on this thread. */
 export function fromTransferred(data: TransferredFile): ParsedFile {
