@@ -5,6 +5,7 @@ import type { Backend, Container, ContainerPort, LabelSelector, PortValue, Resou
 import { bindPorts, configFileBindPorts, type BindPort } from './bindPorts';
 import { inPartialBuild, withinBuild } from './kustomize';
 import { templateRootOf } from './helm';
+import { controllerLabelsMatch, namesPodOf, namesTemplateHash, withoutControllerLabels } from './podLabels';
 import { directoryOf, linkedNamespaces, namespaceKey, nearestDirectory, type PortGraph } from './portGraph';
 
 export type LinkState = 'ok' | 'broken' | 'unknown';
@@ -54,13 +55,15 @@ export interface Selection {
 
 /** The workloads whose pod templates a selector selects in the namespaces of `from`. */
 export function selectWorkloads(graph: PortGraph, from: Resource, selector: LabelSelector): Selection {
+  // A placeholder is filled in before the object is applied: what it selects is unknown.
+  if (selector.placeholder) return { state: 'unknown', workloads: [] };
   const key = namespaceKey(from);
   // A kustomize build's copy selects within its build (and files no build includes).
   const candidates = withinBuild(from, selectorCandidates(graph, key, selector));
   const symbolic = isSymbolic(selector);
   const workloads = preferOwnFile(
     nearestDirectory(
-      candidates.filter((workload) => selectorMatches(selector, workload.workload!.podLabels, workload.workload!.podLabelIncludes) && (!symbolic || sameChart(from, workload))),
+      candidates.filter((workload) => selectsPodsOf(selector, workload) && (!symbolic || sameChart(from, workload))),
       from.uri,
     ),
     from.uri,
@@ -69,7 +72,7 @@ export function selectWorkloads(graph: PortGraph, from: Resource, selector: Labe
   // Where the selector or some pod labels are written by templates the values do not resolve,
   // no match proves nothing.
   const hasWorkloads = from.variant ? withinBuild(from, graph.workloadsIn(key)).length > 0 : graph.hasWorkloadsIn(key);
-  const unknown = selector.incomplete || (from.templated && !from.templatePartsKnown) || inPartialBuild(from) || !hasWorkloads || graph.hasTemplatedWorkloadsIn(key) || graph.mayHaveUnseenPodsIn(key) || foreignToNamespace(graph, key, selector);
+  const unknown = selector.incomplete || (from.templated && !from.templatePartsKnown) || inPartialBuild(from) || !hasWorkloads || graph.hasTemplatedWorkloadsIn(key) || graph.mayHaveUnseenPodsIn(key) || foreignToNamespace(graph, key, selector) || namesTemplateHash(selector);
   return { state: unknown ? 'unknown' : 'broken', workloads };
 }
 
@@ -94,7 +97,7 @@ function preferOwnFile(workloads: Resource[], fromUri: string): Resource[] {
 function foreignToNamespace(graph: PortGraph, key: string, selector: LabelSelector): boolean {
   const keys = new Set([...selector.matchLabels.keys(), ...selector.matchExpressions.map((expression) => expression.key)]);
   const values = new Set([...selector.matchLabels.values(), ...selector.matchExpressions.flatMap((expression) => expression.values)]);
-  return !graph.workloadsIn(key).some((workload) => [...workload.workload!.podLabels].some(([label, value]) => keys.has(label) || values.has(value)));
+  return !graph.workloadsIn(key).some((workload) => namesPodOf(selector, workload) || [...workload.workload!.podLabels].some(([label, value]) => keys.has(label) || values.has(value)));
 }
 
 /**
@@ -102,7 +105,12 @@ function foreignToNamespace(graph: PortGraph, key: string, selector: LabelSelect
  * workload of the namespace where it has none. A selector reads only the labels it names.
  */
 function selectorCandidates(graph: PortGraph, key: string, selector: LabelSelector): Resource[] {
-  return rarestLabelled(selector, (label, value) => graph.workloadsLabelled(key, label, value)) ?? graph.workloadsIn(key);
+  return rarestLabelled(withoutControllerLabels(selector), (label, value) => graph.workloadsLabelled(key, label, value)) ?? graph.workloadsIn(key);
+}
+
+/** Whether a selector matches some pod of a workload: by its template's labels and by those its controller adds (graph/podLabels.ts). */
+export function selectsPodsOf(selector: LabelSelector, workload: Resource): boolean {
+  return selectorMatches(withoutControllerLabels(selector), workload.workload!.podLabels, workload.workload!.podLabelIncludes) && controllerLabelsMatch(selector, workload);
 }
 
 /**

@@ -383,7 +383,8 @@ export class PortGraph {
 
 /** Whether a workload's pod labels may be other than the model read: a template writes them in a way it cannot follow. */
 function labelsInDoubt(workload: Resource): boolean {
-  return workload.templated && (!workload.templatePartsKnown || workload.workload?.podLabelsOpen !== false);
+  if (!workload.templated) return workload.workload?.podLabelsOpen === true;
+  return !workload.templatePartsKnown || workload.workload?.podLabelsOpen !== false;
 }
 
 function byId(a: Resource, b: Resource): number {

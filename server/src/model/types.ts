@@ -137,6 +137,11 @@ export interface LabelSelector {
   /** True where part of the selector is a template action or otherwise unreadable. */
   incomplete: boolean;
   /**
+   * True where a value is a placeholder another template syntax fills in before the object is
+   * applied (`{self.path.k8s}`, `${APP}`, Jinja): nothing the workspace holds tells what it selects.
+   */
+  placeholder?: boolean;
+  /**
    * Template includes that write labels into the selector (`include "chart.selectorLabels" .`):
    * a pod template whose labels include the same ones matches them. Values of `matchLabels` may
    * also be an action written as `{{ include "chart.name" . }}`, equal only to the same action.
@@ -168,6 +173,10 @@ export interface Workload {
   serviceName: Located<string> | undefined;
   /** `spec.replicas` where it is a literal integer; undefined where it is absent or computed. */
   replicas?: number;
+  /** True where `spec.replicas` is written but not as a literal integer (a template action, a placeholder). */
+  replicasUnknown?: boolean;
+  /** A StatefulSet's first ordinal (`spec.ordinals.start`) where it is written as a literal integer; its pods are numbered from it. */
+  ordinalsStart?: number;
   /** `hostNetwork: true`: the pod shares its node's network, so every containerPort is a port of the node. */
   hostNetwork?: boolean;
   /** ConfigMaps and Secrets the pod mounts as volumes: config files that may say where the process listens. */
@@ -177,7 +186,10 @@ export interface Workload {
    * (the API server requires the template's labels to carry the selector's).
    */
   podLabelIncludes?: string[];
-  /** True where a template may give the pods labels the model cannot read as plain pairs (an include, an unresolved value). */
+  /**
+   * True where a template may give the pods labels the model cannot read as plain pairs (an
+   * include, an unresolved value), or, in a plain file, a label is another syntax's placeholder.
+   */
   podLabelsOpen?: boolean;
   /** True where a template may add or change containers, their ports, env, envFrom or args (what the model read may not be all). */
   portsIncomplete?: boolean;
@@ -278,6 +290,8 @@ export interface ServicePort {
   span: Span;
   /** True where a template action the model cannot resolve may set this entry's name or protocol, or add fields. */
   incomplete?: boolean;
+  /** Where `targetPort: 0` or `targetPort: ""` is written: Go's zero value, unset, so the target is `port` (a fix sets it rather than adding a key). */
+  unsetTargetPort?: Span;
 }
 
 /** Where a request reaches a Service from outside it: an Ingress backend or a route's backendRef. */

@@ -141,6 +141,8 @@ function insertTargetPort(context: RuleContext, service: Resource, servicePort: 
   const file = context.graph.file(service.uri);
   const port = servicePort.port;
   if (!file || !port) return undefined;
+  // `targetPort: 0` is written already: set it rather than add a second key.
+  if (servicePort.unsetTargetPort) return { uri: service.uri, span: servicePort.unsetTargetPort, newText: value };
   return insertMapEntry(file.text, service.uri, port.span, `targetPort: ${value}`);
 }
 
