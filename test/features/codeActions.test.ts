@@ -747,7 +747,7 @@ spec:
       before: source('$08081', '8000'),
       action: 'Fix all target-port-mismatch in this file (2)',
       after: filesOf(source('8080', '8080'), 'services.yaml'),
-      left: ['Service web sends port 80 to targetPort 8080, but no container of Deployment web-canary', 'Service web-internal sends port 8000 to targetPort 8080, but no container of Deployment web-canary'],
+      left: ['Service web sends port 80 to targetPort 8080, but Deployment web-canary', 'Service web-internal sends port 8000 to targetPort 8080, but Deployment web-canary'],
     });
   });
 });

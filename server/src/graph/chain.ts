@@ -371,7 +371,7 @@ function workloadHops(graph: PortGraph, resolution: TargetResolution, options: G
     resolution.state === 'broken'
       ? resolution.protocolMismatches.length > 0
         ? `The container declares ${portText(resolution.target)} with protocol ${resolution.protocolMismatches[0].port.protocol}; make the protocols agree.`
-        : `No container listens on ${portText(resolution.target)}: its containerPorts are ${declared}. Set targetPort to one of them, or change the containerPort.`
+        : `No container declares ${portText(resolution.target)}: its containerPorts are ${declared}. Set targetPort to one of them, or change the containerPort.`
       : `Unknown: ${resolution.unknownReason ?? 'the workspace cannot tell'}.`;
   return [{ label: first ? label(first) : `${workload.kind} ${workload.name?.value ?? '?'}`, value: `containerPorts ${declared}`, uri: workload.uri, span: first?.span ?? workload.kindSpan, state: resolution.state, problem, role: 'container' }];
 }

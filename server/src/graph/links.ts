@@ -2,7 +2,7 @@
 // Rules report what these say; the hover draws them. Unknown is never broken.
 
 import type { Backend, Container, ContainerPort, LabelSelector, PortValue, Resource, ServicePort } from '../model/types';
-import { bindPorts, configFileBindPorts, type BindPort } from './bindPorts';
+import { bindPorts, configFileBindPorts, probeBindPorts, type BindPort } from './bindPorts';
 import { inPartialBuild, withinBuild } from './kustomize';
 import { templateRootOf } from './helm';
 import { controllerLabelsMatch, namesPodOf, namesTemplateHash, withoutControllerLabels } from './podLabels';
@@ -170,8 +170,10 @@ export interface TargetResolution {
   matches: ContainerPortRef[];
   /** Declared container ports that match by number or name but not by protocol. */
   protocolMismatches: ContainerPortRef[];
-  /** Evidence from env vars or flags that explains an undeclared numeric target. */
+  /** Evidence from env vars, flags, config files, images or probes that explains an undeclared numeric target. */
   explainedBy: { container: Container; bind: BindPort }[];
+  /** Evidence of other ports the processes bind (where the target is not explained): what messages may say they listen on. */
+  listening: { container: Container; bind: BindPort }[];
   /** Every declared port of the serving containers, for messages and fixes. */
   declared: ContainerPortRef[];
   /** One sentence on why the state is unknown, for hovers. */
@@ -184,7 +186,7 @@ export function resolveTarget(graph: PortGraph, service: Resource, servicePort: 
   const target = servicePort.targetPort ?? servicePort.port;
   const containers = servingContainers(workload);
   const declared: ContainerPortRef[] = containers.flatMap((container) => container.ports.map((port) => ({ container, port })));
-  const result: TargetResolution = { workload, state: 'unknown', target, implicit, matches: [], protocolMismatches: [], explainedBy: [], declared };
+  const result: TargetResolution = { workload, state: 'unknown', target, implicit, matches: [], protocolMismatches: [], explainedBy: [], listening: [], declared };
   if (!target || target.kind === 'unknown') {
     result.unknownReason = 'the target port is computed by a template or placeholder';
     return result;
@@ -210,13 +212,17 @@ export function resolveTarget(graph: PortGraph, service: Resource, servicePort: 
   if (target.kind === 'number') {
     let unknownBind = false;
     for (const container of containers) {
-      for (const bind of bindPorts(graph, workload, container, options.bindPortEnvNames)) {
+      for (const bind of [...bindPorts(graph, workload, container, options.bindPortEnvNames), ...probeBindPorts(container)]) {
         if (bind.port === target.number) result.explainedBy.push({ container, bind });
         else if (bind.port === undefined) unknownBind = true;
+        else result.listening.push({ container, bind });
       }
     }
     if (result.explainedBy.length === 0 && containers.length > 0) {
-      for (const bind of configFileBindPorts(graph, workload)) if (bind.port === target.number) result.explainedBy.push({ container: containers[0], bind });
+      for (const bind of configFileBindPorts(graph, workload)) {
+        if (bind.port === target.number) result.explainedBy.push({ container: containers[0], bind });
+        else result.listening.push({ container: containers[0], bind });
+      }
     }
     if (result.explainedBy.length > 0) {
       result.state = 'ok';

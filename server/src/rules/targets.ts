@@ -68,7 +68,7 @@ function reportBrokenTarget(context: RuleContext, service: Resource, servicePort
       rule: 'target-port-name-missing',
       uri: service.uri,
       span: target.span,
-      message: `${describe(service)} sends ${portLabel} to targetPort ${target.name}${targetNote}, but no container of ${describe(workload)} (${where}) has a port named ${target.name}: its containerPorts are ${declaredText}`,
+      message: `${describe(service)} sends ${portLabel} to targetPort ${target.name}${targetNote}, but ${describe(workload)} (${where}) declares no port named ${target.name} (its containerPorts are ${declaredText})`,
       related,
       fixes: targetFixes(service, resolution),
     });
@@ -80,7 +80,7 @@ function reportBrokenTarget(context: RuleContext, service: Resource, servicePort
       rule: 'implicit-target-port',
       uri: service.uri,
       span: target.span,
-      message: `${describe(service)} ${portLabel} has no targetPort, so traffic goes to ${target.number}, but no container of ${describe(workload)} (${where}) listens on ${target.number}: its containerPorts are ${declaredText}`,
+      message: `${describe(service)} ${portLabel} has no targetPort, so traffic goes to ${target.number}, but ${describe(workload)} (${where}) declares no containerPort ${target.number} (its containerPorts are ${declaredText})${listeningText(resolution)}`,
       related,
       fixes: resolution.declared
         .filter((ref) => ref.port.containerPort?.kind === 'number')
@@ -98,10 +98,27 @@ function reportBrokenTarget(context: RuleContext, service: Resource, servicePort
     rule: 'target-port-mismatch',
     uri: service.uri,
     span: target.span,
-    message: `${describe(service)} sends ${portLabel} to targetPort ${target.number}${targetNote}, but no container of ${describe(workload)} (${where}) listens on ${target.number}: its containerPorts are ${declaredText}`,
+    message: `${describe(service)} sends ${portLabel} to targetPort ${target.number}${targetNote}, but ${describe(workload)} (${where}) declares no containerPort ${target.number} (its containerPorts are ${declaredText})${listeningText(resolution)}`,
     related,
     fixes: targetFixes(service, resolution),
   });
+}
+
+/**
+ * What the evidence says the processes bind, where there is any (env vars, flags, config files,
+ * image defaults, probes): `, and its process listens on 3000 (PORT=3000)`. Without evidence a
+ * message speaks of declarations only: containerPort is documentation, not proof of a listener.
+ */
+function listeningText(resolution: TargetResolution): string {
+  const byPort = new Map<number, string>();
+  for (const { bind } of resolution.listening) {
+    if (bind.port === undefined || byPort.has(bind.port)) continue;
+    byPort.set(bind.port, bind.source === 'probe' ? `its ${bind.label} checks it` : bind.source === 'image' ? `the image's default` : bind.description);
+  }
+  if (byPort.size === 0) return '';
+  const ports = [...byPort].slice(0, 4).map(([port, evidence]) => `${port} (${evidence})`);
+  const containers = new Set(resolution.listening.map((item) => item.container));
+  return `, and ${containers.size > 1 ? 'its processes listen' : 'its process listens'} on ${ports.join(', ')}${byPort.size > 4 ? ', …' : ''}`;
 }
 
 /** Set targetPort to each declared port (by number, or by name where the container names it), or containerPort to the target. */
