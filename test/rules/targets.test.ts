@@ -590,7 +590,7 @@ spec:
   ports:
     - {name: http, port: 14268, targetPort: 14268}
     - {name: other, port: 9999, targetPort: 9999}
-#                                           ^^^^ error target-port-mismatch: declares no containerPort 9999 (its containerPorts are 16686), and its process listens on 5775 (the image's default)
+#                                           ^^^^ error target-port-mismatch: declares no containerPort 9999 (its containerPorts are 16686), and its image listens on 5775, 5778, 6831, 6832, 9411, 14250, … by default
 ---
 apiVersion: apps/v1
 kind: Deployment

@@ -110,15 +110,23 @@ function reportBrokenTarget(context: RuleContext, service: Resource, servicePort
  * message speaks of declarations only: containerPort is documentation, not proof of a listener.
  */
 function listeningText(resolution: TargetResolution): string {
-  const byPort = new Map<number, string>();
+  const declared = new Set(resolution.declared.map((ref) => (ref.port.containerPort?.kind === 'number' ? ref.port.containerPort.number : undefined)));
+  const seen = new Set<number>();
+  const written: string[] = [];
+  const defaults: number[] = [];
   for (const { bind } of resolution.listening) {
-    if (bind.port === undefined || byPort.has(bind.port)) continue;
-    byPort.set(bind.port, bind.source === 'probe' ? `its ${bind.label} checks it` : bind.source === 'image' ? `the image's default` : bind.description);
+    if (bind.port === undefined || seen.has(bind.port)) continue;
+    seen.add(bind.port);
+    // An image's defaults are many; the ones the container declares are in the message already.
+    if (bind.source === 'image') {
+      if (!declared.has(bind.port)) defaults.push(bind.port);
+    } else written.push(`${bind.port} (${bind.source === 'probe' ? `its ${bind.label} checks it` : bind.description})`);
   }
-  if (byPort.size === 0) return '';
-  const ports = [...byPort].slice(0, 4).map(([port, evidence]) => `${port} (${evidence})`);
-  const containers = new Set(resolution.listening.map((item) => item.container));
-  return `, and ${containers.size > 1 ? 'its processes listen' : 'its process listens'} on ${ports.join(', ')}${byPort.size > 4 ? ', …' : ''}`;
+  const parts: string[] = [];
+  const containers = new Set(resolution.listening.filter(({ bind }) => bind.source !== 'image').map((item) => item.container));
+  if (written.length > 0) parts.push(`${containers.size > 1 ? 'its processes listen' : 'its process listens'} on ${written.slice(0, 4).join(', ')}${written.length > 4 ? ', …' : ''}`);
+  if (defaults.length > 0) parts.push(`its image listens on ${defaults.slice(0, 6).join(', ')}${defaults.length > 6 ? ', …' : ''} by default`);
+  return parts.length > 0 ? `, and ${parts.join(', and ')}` : '';
 }
 
 /** Set targetPort to each declared port (by number, or by name where the container names it), or containerPort to the target. */
