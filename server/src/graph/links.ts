@@ -147,6 +147,27 @@ export function serviceSelection(graph: PortGraph, service: Resource): Selection
   return selectWorkloads(graph, service, spec.selector);
 }
 
+/**
+ * Workloads of other namespaces whose pods a Service's selector matches, where its own namespace
+ * holds none it selects: a Service selects pods of its own namespace only, so these are the
+ * evidence that it selects nothing (the same evidence a backend to a Service of another namespace
+ * gives). Only where the Service and the workloads both write their namespaces and they differ,
+ * and nothing in the Service's namespace may make pods the workspace does not show.
+ */
+export function selectedInOtherNamespaces(graph: PortGraph, service: Resource, selection: Selection): Resource[] {
+  const selector = service.service?.selector;
+  const own = namespaceKey(service);
+  if (selection.state === 'ok' || !selector || own === '' || service.templated || selector.incomplete || selector.placeholder || service.service!.type === 'ExternalName') return [];
+  if (inPartialBuild(service) || graph.mayHaveUnseenPodsIn(own) || graph.hasTemplatedWorkloadsIn(own)) return [];
+  const candidates = rarestLabelled(withoutControllerLabels(selector), (label, value) => graph.workloadsLabelledAnywhere(label, value));
+  if (!candidates) return [];
+  const linked = new Set(linkedNamespaces(own));
+  return withinBuild(service, candidates).filter((workload) => {
+    const ns = namespaceKey(workload);
+    return ns !== '' && !linked.has(ns) && !workload.templated && selectsPodsOf(selector, workload);
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Service port → container ports
 

@@ -84,6 +84,8 @@ export class PortGraph {
   private readonly filesByUri = new Map<string, ParsedFile>();
   private readonly namespaces = new Map<string, NamespaceIndex>();
   private readonly servicesByName = new NameIndex();
+  /** Workloads by each `key=value` of their pod labels, across namespaces (for "these pods are in namespace X"). */
+  private readonly workloadsByLabelAnywhere = new Map<string, Set<Resource>>();
   private generation = 0;
   private parsedResources = 0;
   private resourceTotal = 0;
@@ -228,6 +230,14 @@ export class PortGraph {
     return out.length > 1 ? out.sort(byId) : out;
   }
 
+  /** Workloads in any namespace whose pod labels include `label=value`, in resource-id order. */
+  workloadsLabelledAnywhere(label: string, value: string): Resource[] {
+    this.settle();
+    this.recorder?.(`labelany:${label}=${value}`);
+    const set = this.workloadsByLabelAnywhere.get(`${label}=${value}`);
+    return set ? [...set].sort(byId) : [];
+  }
+
   /** Whether some workload's pod labels are written by a template in a way the model cannot read as plain labels. */
   hasTemplatedWorkloadsIn(key: string): boolean {
     return this.some(key, 'nsflags', (ns) => ns.templatedWorkloads > 0);
@@ -262,7 +272,10 @@ export class PortGraph {
     if (resource.workload) {
       out.add(`wls:${ns}`);
       out.add(`wlany:${ns}`);
-      for (const [label, value] of resource.workload.podLabels) out.add(`label:${ns}:${label}=${value}`);
+      for (const [label, value] of resource.workload.podLabels) {
+        out.add(`label:${ns}:${label}=${value}`);
+        out.add(`labelany:${label}=${value}`);
+      }
       if (labelsInDoubt(resource)) out.add(`nsflags:${ns}`);
     } else if (resource.service) {
       out.add(`svcs:${ns}`);
@@ -344,6 +357,14 @@ export class PortGraph {
         } else if (set) {
           set.delete(resource);
           if (set.size === 0) ns.workloadsByLabel.delete(key);
+        }
+        let anywhere = this.workloadsByLabelAnywhere.get(key);
+        if (add) {
+          if (!anywhere) this.workloadsByLabelAnywhere.set(key, (anywhere = new Set()));
+          anywhere.add(resource);
+        } else if (anywhere) {
+          anywhere.delete(resource);
+          if (anywhere.size === 0) this.workloadsByLabelAnywhere.delete(key);
         }
       }
       if (labelsInDoubt(resource)) ns.templatedWorkloads += step;

@@ -108,7 +108,9 @@ function readWorkload(r: YamlReader, map: YAMLMap, kind: string): Workload {
     const restartPolicy = r.stringAt(item, 'restartPolicy')?.value;
     containers.push(readContainer(r, item, restartPolicy === 'Always' ? 'sidecar' : 'init'));
   }
-  const selectorNode = kind === 'Pod' ? undefined : r.at(map, 'spec', 'selector');
+  // A CronJob's Jobs take the selector of its jobTemplate (which the API server generates).
+  const selectorParent = kind === 'CronJob' ? r.at(map, 'spec', 'jobTemplate', 'spec') : r.get(map, 'spec');
+  const selectorNode = kind === 'Pod' ? undefined : r.get(selectorParent, 'selector');
   const selector = selectorNode ? (MAP_SELECTOR_KINDS.has(kind) ? mapSelector(r, r.get(map, 'spec'), 'selector') : readLabelSelector(r, selectorNode)) : undefined;
   const workload: Workload = {
     podLabels: compactMap(labels.entries),
@@ -121,6 +123,8 @@ function readWorkload(r: YamlReader, map: YAMLMap, kind: string): Workload {
     hostNetwork: r.boolean(r.get(podSpec, 'hostNetwork')) === true,
     configVolumes: readConfigVolumes(r, podSpec),
   };
+  const manualSelector = kind === 'Job' || kind === 'CronJob' ? r.boolean(r.get(selectorParent, 'manualSelector')) : undefined;
+  if (manualSelector !== undefined) workload.manualSelector = manualSelector;
   if (templatePath && workload.replicas === undefined && r.at(map, 'spec', 'replicas') !== undefined) workload.replicasUnknown = true;
   if (kind === 'StatefulSet') {
     const start = literalInteger(r, r.at(map, 'spec', 'ordinals', 'start'));
@@ -348,8 +352,15 @@ function readService(r: YamlReader, map: YAMLMap): ServiceSpec {
     selector: selector && (selector.matchLabels.size > 0 || selector.incomplete) ? selector : undefined,
     ports,
     externalTrafficPolicy: nonEmpty(r.knownString(r.get(spec, 'externalTrafficPolicy'))),
+    ...healthCheckNodePort(r, spec),
     span: r.span(spec) ?? r.span(map) ?? { start: 0, end: 0 },
   };
+}
+
+/** `healthCheckNodePort`, where it is set (0 asks for none, like leaving it out). */
+function healthCheckNodePort(r: YamlReader, spec: unknown): Pick<ServiceSpec, 'healthCheckNodePort'> {
+  const port = r.integerPort(r.get(spec, 'healthCheckNodePort'));
+  return port && !(port.kind === 'number' && port.number === 0) ? { healthCheckNodePort: port } : {};
 }
 
 /** A string field written as `""` is Go's zero value, which the API server treats as unset (and defaults). */
@@ -387,11 +398,15 @@ function readIngressBackend(r: YamlReader, node: unknown, host: string | undefin
     const nameNode = r.at(service, 'port', 'name');
     const port = numberNode ? r.integerPort(numberNode) : nameNode ? r.port(nameNode) : undefined;
     // `port.name: "8080"` is still a name; `port.name` never means a number.
-    return { serviceName, namespace: undefined, port, portField: numberNode ? 'port.number' : 'port.name', host, path, span };
+    const backend: Backend = { serviceName, namespace: undefined, port, portField: numberNode ? 'port.number' : 'port.name', host, path, span };
+    if (r.pair(service, 'port') === undefined && !r.addsEntries(r.map(service))) backend.portMissing = true;
+    return backend;
   }
   const serviceName = r.knownString(r.get(node, 'serviceName'));
   if (!serviceName) return undefined;
-  return { serviceName, namespace: undefined, port: r.port(r.get(node, 'servicePort')), portField: 'servicePort', host, path, span };
+  const backend: Backend = { serviceName, namespace: undefined, port: r.port(r.get(node, 'servicePort')), portField: 'servicePort', host, path, span };
+  if (r.pair(node, 'servicePort') === undefined && !r.addsEntries(r.map(node))) backend.portMissing = true;
+  return backend;
 }
 
 function readRoute(r: YamlReader, map: YAMLMap): RouteSpec {
@@ -418,7 +433,18 @@ function readRoute(r: YamlReader, map: YAMLMap): RouteSpec {
       });
     }
   }
-  return { backends: exactArray(backends), requiresPort: true };
+  const serviceParents: Backend[] = [];
+  for (const ref of r.items(r.get(spec, 'parentRefs'))) {
+    const kind = r.knownString(r.get(ref, 'kind'))?.value;
+    const group = r.knownString(r.get(ref, 'group'))?.value ?? '';
+    const serviceName = r.knownString(r.get(ref, 'name'));
+    const span = r.span(ref);
+    if (kind !== 'Service' || (group !== '' && group !== 'core') || !serviceName || !span) continue;
+    serviceParents.push({ serviceName, namespace: r.knownString(r.get(ref, 'namespace')), port: r.integerPort(r.get(ref, 'port')), portField: 'port', host, path: undefined, span });
+  }
+  const route: RouteSpec = { backends: exactArray(backends), requiresPort: true };
+  if (serviceParents.length > 0) route.serviceParents = serviceParents;
+  return route;
 }
 
 function readGateway(r: YamlReader, map: YAMLMap): GatewaySpec {

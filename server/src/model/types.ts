@@ -164,8 +164,10 @@ export interface Workload {
   /** Labels of the pod template (for a Pod, its own labels). */
   podLabels: ReadonlyMap<string, string>;
   podLabelsSpan: Span | undefined;
-  /** `spec.selector` of a controller; undefined for a Pod. */
+  /** `spec.selector` of a controller (for a CronJob, `spec.jobTemplate.spec.selector`); undefined for a Pod. */
   selector: LabelSelector | undefined;
+  /** A Job's `spec.manualSelector` (a CronJob's `spec.jobTemplate.spec.manualSelector`), where it is written as a boolean. */
+  manualSelector?: boolean;
   containers: Container[];
   /** The path of the pod spec, for messages: `spec.template.spec`, `spec.jobTemplate.spec.template.spec`. */
   podSpecPath: string;
@@ -274,6 +276,8 @@ export interface ServiceSpec {
   selector: LabelSelector | undefined;
   ports: ServicePort[];
   externalTrafficPolicy: Located<string> | undefined;
+  /** `spec.healthCheckNodePort`; 0 (unset) is left out. */
+  healthCheckNodePort?: PortValue;
   span: Span;
   /** True where a template may add ports, or rename or re-protocol one (what the model read may not be all). */
   portsIncomplete?: boolean;
@@ -305,6 +309,8 @@ export interface Backend {
   host: string | undefined;
   path: string | undefined;
   span: Span;
+  /** True for an Ingress backend that names a Service and no port at all (the field is absent). */
+  portMissing?: boolean;
 }
 
 export interface IngressSpec {
@@ -316,6 +322,11 @@ export interface RouteSpec {
   backends: Backend[];
   /** True for the route kinds whose backendRefs must carry a port. */
   requiresPort: boolean;
+  /**
+   * parentRefs of kind Service (Gateway API for service meshes, GAMMA): the route applies to
+   * requests sent to that Service. `port` is the parentRef's optional port.
+   */
+  serviceParents?: Backend[];
 }
 
 export interface GatewayListener {

@@ -1,7 +1,8 @@
 // Service → pods: service-selects-nothing, target-port-mismatch, target-port-name-missing,
 // implicit-target-port, protocol-mismatch. Every selected workload is checked, not any one.
 
-import { resolveTarget, serviceSelection, type ContainerPortRef, type TargetResolution } from '../graph/links';
+import { resolveTarget, selectedInOtherNamespaces, serviceSelection, type ContainerPortRef, type TargetResolution } from '../graph/links';
+import { namespaceKey } from '../graph/portGraph';
 import { originNote, originOf, valuePlace } from '../graph/helm';
 import type { PortValue, Resource, ServicePort, Span } from '../model/types';
 import { nearestName } from './backends';
@@ -13,13 +14,20 @@ export const targetRules: RuleFamily = (context) => {
     const spec = service.service;
     if (!spec) continue;
     const selection = serviceSelection(context.graph, service);
-    if (selection.state === 'broken' && spec.selector) {
+    const elsewhere = selectedInOtherNamespaces(context.graph, service, selection);
+    if ((selection.state === 'broken' || elsewhere.length > 0) && spec.selector) {
       const labels = [...spec.selector.matchLabels].map(([key, value]) => `${key}=${value}`).join(', ');
+      const namespaces = [...new Set(elsewhere.map((workload) => namespaceKey(workload)))];
+      const found = elsewhere.slice(0, 3).map((workload) => `${describe(workload)} (${context.where(workload.uri)})`).join(', ');
       context.report({
         rule: 'service-selects-nothing',
         uri: service.uri,
         span: spec.selector.span,
-        message: `${describe(service)} selects pods with ${labels}, but no pod template in its namespace has these labels: the Service has no endpoints`,
+        message:
+          elsewhere.length > 0
+            ? `${describe(service)} selects pods with ${labels}, but no pod template in namespace ${namespaceKey(service)} has these labels: the pods that do are in namespace ${namespaces.join(', ')} (${found}${elsewhere.length > 3 ? ', …' : ''}), and a Service selects pods of its own namespace only, so it has no endpoints`
+            : `${describe(service)} selects pods with ${labels}, but no pod template in its namespace has these labels: the Service has no endpoints`,
+        related: elsewhere.map((workload) => ({ uri: workload.uri, span: workload.workload!.podLabelsSpan ?? workload.kindSpan, message: `pod template labels of ${describe(workload)} in namespace ${namespaceKey(workload)}` })),
       });
       continue;
     }
