@@ -54,7 +54,7 @@ describe('labels the StatefulSet controller adds', () => {
   });
 
   test('an ordinal at or beyond replicas names a pod that does not exist', () => {
-    check(`${podService('{statefulset.kubernetes.io/pod-name: web-1}', '#           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning service-selects-nothing')}${statefulSet('')}`);
+    check(`${podService('{statefulset.kubernetes.io/pod-name: web-1}', '#           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning service-selects-nothing: Service web-pod selects pods with statefulset.kubernetes.io/pod-name=web-1, but StatefulSet web runs 1 pod (web-0), so no pod has these labels: the Service has no endpoints')}${statefulSet('')}`);
   });
 
   test('ordinals start at ordinals.start', () => {

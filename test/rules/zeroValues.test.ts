@@ -2,7 +2,9 @@
 // `0` or `""`. The API server treats them as unset and fills in its default.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { hover } from '../../server/src/features/hover';
 import { check } from '../support/checkRules';
+import { featureFixture } from '../support/featureFixture';
 
 const deployment = `
 # --- deploy.yaml
@@ -71,5 +73,35 @@ spec:
       targetPort: 8080
       nodePort: 0
 ${deployment}`);
+  });
+
+  test('the hover of a port whose targetPort is 0 follows the chain to the container', () => {
+    const f = featureFixture(`
+# --- service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports:
+    - port: 80$0
+      targetPort: 0
+${deployment}`);
+    const result = hover(f.project, f.uri, f.position);
+    const card = (result?.contents as { value: string } | undefined)?.value ?? '';
+    assert.match(card, /Deployment web|container web/);
+    // Hovering the zero itself answers without failing.
+    const zero = featureFixture(`
+# --- service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports:
+    - port: 8080
+      targetPort: 0$0
+${deployment}`);
+    hover(zero.project, zero.uri, zero.position);
   });
 });

@@ -112,3 +112,22 @@ export function namesPodOf(selector: LabelSelector, workload: Resource): boolean
   const values = [selector.matchLabels.get(POD_NAME), ...selector.matchExpressions.filter((expression) => expression.key === POD_NAME).flatMap((expression) => expression.values)];
   return values.some((value) => value !== undefined && value.startsWith(`${name}-`) && /^\d+$/.test(value.slice(name.length + 1)));
 }
+
+/**
+ * Where a selector names a pod of one of these StatefulSets by name, the pods that StatefulSet
+ * runs, for a message: `StatefulSet web runs 2 pods (web-0, web-1)`. Undefined where no selector
+ * names one, or where their number is computed.
+ */
+export function statefulSetPodsNote(selector: LabelSelector, workloads: readonly Resource[]): string | undefined {
+  for (const workload of workloads) {
+    const spec = workload.workload!;
+    if (!namesPodOf(selector, workload) || spec.replicasUnknown || workload.templated) continue;
+    const name = workload.name!.value;
+    const start = spec.ordinalsStart ?? 0;
+    const count = spec.replicas ?? 1;
+    const pods = Array.from({ length: Math.min(count, 3) }, (_, index) => `${name}-${start + index}`);
+    const list = count > 3 ? `${pods[0]} … ${name}-${start + count - 1}` : pods.join(', ');
+    return `StatefulSet ${name} runs ${count === 0 ? 'no pods' : `${count} ${count === 1 ? 'pod' : 'pods'} (${list})`}`;
+  }
+  return undefined;
+}

@@ -2,6 +2,7 @@
 // implicit-target-port, protocol-mismatch. Every selected workload is checked, not any one.
 
 import { resolveTarget, selectedInOtherNamespaces, serviceSelection, type ContainerPortRef, type TargetResolution } from '../graph/links';
+import { statefulSetPodsNote, withoutControllerLabels } from '../graph/podLabels';
 import { namespaceKey } from '../graph/portGraph';
 import { originNote, originOf, valuePlace } from '../graph/helm';
 import type { PortValue, Resource, ServicePort, Span } from '../model/types';
@@ -26,7 +27,7 @@ export const targetRules: RuleFamily = (context) => {
         message:
           elsewhere.length > 0
             ? `${describe(service)} selects pods with ${labels}, but no pod template in namespace ${namespaceKey(service)} has these labels: the pods that do are in namespace ${namespaces.join(', ')} (${found}${elsewhere.length > 3 ? ', …' : ''}), and a Service selects pods of its own namespace only, so it has no endpoints`
-            : `${describe(service)} selects pods with ${labels}, but no pod template in its namespace has these labels: the Service has no endpoints`,
+            : `${describe(service)} selects pods with ${labels}, but ${podsNote(context, service) ?? 'no pod template in its namespace has these labels'}: the Service has no endpoints`,
         related: elsewhere.map((workload) => ({ uri: workload.uri, span: workload.workload!.podLabelsSpan ?? workload.kindSpan, message: `pod template labels of ${describe(workload)} in namespace ${namespaceKey(workload)}` })),
       });
       continue;
@@ -40,6 +41,15 @@ export const targetRules: RuleFamily = (context) => {
     }
   }
 };
+
+/** Where a selector names a StatefulSet's pod by name (`statefulset.kubernetes.io/pod-name: web-3`), which pods that StatefulSet runs. */
+function podsNote(context: RuleContext, service: Resource): string | undefined {
+  const selector = service.service!.selector!;
+  // The same object back means the selector names no label a controller adds.
+  if (selector === withoutControllerLabels(selector)) return undefined;
+  const note = statefulSetPodsNote(selector, context.graph.workloadsIn(namespaceKey(service)));
+  return note && `${note}, so no pod has these labels`;
+}
 
 function reportBrokenTarget(context: RuleContext, service: Resource, servicePort: ServicePort, resolution: TargetResolution): void {
   const { workload, target } = resolution;
