@@ -72,6 +72,24 @@ describe('a probe is evidence that its port is bound', () => {
   });
 });
 
+describe('probes in NetworkPolicy ports', () => {
+  test('a probe on the port a policy allows is evidence the pod exposes it', () => {
+    check(`
+# --- policy.yaml
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: metrics}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress: [{ports: [{port: 9090}, {port: 9091}]}]
+#                                         ^^^^ warning network-policy-port: NetworkPolicy metrics allows ingress to port 9091/TCP, but no pod it selects declares it: Deployment api (deploy.yaml) declares 8080
+${deployment(`          image: api
+          ports: [{containerPort: 8080}]
+          livenessProbe: {httpGet: {path: /metrics, port: 9090}}
+`)}`);
+  });
+});
+
 describe('messages say what the evidence shows', () => {
   test('without evidence of a listener, a message speaks of declarations', () => {
     check(`${service('9090', '#                 ^^^^ error target-port-mismatch: Service api sends port 80 to targetPort 9090, but Deployment api (deploy.yaml) declares no containerPort 9090 (its containerPorts are 8080)')}${deployment(`          image: api
