@@ -111,4 +111,25 @@ spec:
       containers: [{name: web, image: web, ports: [{name: web, containerPort: 8080}]}]
 `);
   });
+
+  test('a backend whose Service name a placeholder fills in names nothing yet', () => {
+    check(`
+# --- ingress.yaml
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web, namespace: shop}
+spec:
+  rules:
+    - http:
+        paths:
+          - {path: /, pathType: Prefix, backend: {service: {name: "\${SERVICE_NAME}", port: {number: 80}}}}
+          - {path: /api, pathType: Prefix, backend: {service: {name: "<api-service>", port: {number: 80}}}}
+# --- service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  ports: [{port: 80}]
+`);
+  });
 });

@@ -7,6 +7,7 @@ import { originNote, originOf, valuePlace } from '../graph/helm';
 import { resolveBackendPort, resolveBackendService, type BackendResolution } from '../graph/links';
 import { directoryOf, namespaceKey, namespaceLabel } from '../graph/portGraph';
 import type { Backend, PortValue, Resource, ServicePort, Span } from '../model/types';
+import { isPlaceholder } from '../model/yamlTree';
 import { describe, type FixHint, type RelatedInformation, type RuleContext, type RuleFamily } from './types';
 
 export const backendRules: RuleFamily = (context) => {
@@ -14,6 +15,8 @@ export const backendRules: RuleFamily = (context) => {
     const backends = resource.ingress?.backends ?? resource.route?.backends;
     if (!backends) continue;
     for (const backend of backends) {
+      // A name another template syntax fills in (`${SERVICE}`, `{self.path.k8s}`) names nothing yet.
+      if (isPlaceholder(backend.serviceName.value)) continue;
       if (resource.ingress && backend.portField === 'servicePort' && resource.apiVersion === 'networking.k8s.io/v1' && !resource.templated) {
         reportV1beta1Fields(context, resource, backend);
         continue;
@@ -27,6 +30,7 @@ export const backendRules: RuleFamily = (context) => {
     }
     // A mesh route (GAMMA) attaches to the Service whose requests it routes: it must exist, as a backend must.
     for (const parent of resource.route?.serviceParents ?? []) {
+      if (isPlaceholder(parent.serviceName.value)) continue;
       const resolution = resolveBackendService(context.graph, resource, parent);
       if (resolution.state === 'broken') reportMissingService(context, resource, parent, resolution, true);
     }
