@@ -5,7 +5,8 @@ import type { Backend, Container, ContainerPort, LabelSelector, PortValue, Resou
 import { bindPorts, configFileBindPorts, type BindPort } from './bindPorts';
 import { inPartialBuild, withinBuild } from './kustomize';
 import { templateRootOf } from './helm';
-import { directoryOf, linkedNamespaces, namespaceKey, nearestDirectory, type PortGraph } from './portGraph';
+import { directoryOf, linkedNamespaces, namespaceKey, type PortGraph } from './portGraph';
+import { nearestFirst } from './units';
 
 export type LinkState = 'ok' | 'broken' | 'unknown';
 
@@ -52,37 +53,28 @@ export interface Selection {
   workloads: Resource[];
 }
 
-/** The workloads whose pod templates a selector selects in the namespaces of `from`. */
+/**
+ * The workloads whose pod templates a selector selects in the namespaces of `from`, from the
+ * nearest unit that has any (graph/units.ts): the same file, then the same build or chart, then
+ * the nearest folder. Several definitions of one workload may come back: they are alternatives,
+ * and a caller weighs them with `byIdentity`.
+ */
 export function selectWorkloads(graph: PortGraph, from: Resource, selector: LabelSelector): Selection {
   const key = namespaceKey(from);
   // A kustomize build's copy selects within its build (and files no build includes).
   const candidates = withinBuild(from, selectorCandidates(graph, key, selector));
   const symbolic = isSymbolic(selector);
-  const workloads = preferOwnFile(
-    nearestDirectory(
-      candidates.filter((workload) => selectorMatches(selector, workload.workload!.podLabels, workload.workload!.podLabelIncludes) && (!symbolic || sameChart(from, workload))),
-      from.uri,
-    ),
-    from.uri,
+  const workloads = nearestFirst(
+    from,
+    candidates.filter((workload) => selectorMatches(selector, workload.workload!.podLabels, workload.workload!.podLabelIncludes) && (!symbolic || sameChart(from, workload))),
   );
   if (workloads.length > 0) return { state: 'ok', workloads };
   // Where the selector or some pod labels are written by templates the values do not resolve,
-  // no match proves nothing.
+  // no match proves nothing; nor where an operator's custom resource in the Service's own unit
+  // may make the pods.
   const hasWorkloads = from.variant ? withinBuild(from, graph.workloadsIn(key)).length > 0 : graph.hasWorkloadsIn(key);
-  const unknown = selector.incomplete || (from.templated && !from.templatePartsKnown) || inPartialBuild(from) || !hasWorkloads || graph.hasTemplatedWorkloadsIn(key) || graph.mayHaveUnseenPodsIn(key) || foreignToNamespace(graph, key, selector);
+  const unknown = selector.incomplete || (from.templated && !from.templatePartsKnown) || inPartialBuild(from) || !hasWorkloads || graph.hasTemplatedWorkloadsIn(key, from) || graph.mayHaveUnseenPodsIn(key, from) || foreignToNamespace(graph, key, selector);
   return { state: unknown ? 'unknown' : 'broken', workloads };
-}
-
-/**
- * Where one workload (kind, namespace, name) is defined in several files of a folder, alternatives
- * side by side that are applied one at a time (`app.yaml`, `app-at-other-ports.yaml`), the
- * definition in the selecting resource's own file is the one applied with it.
- */
-function preferOwnFile(workloads: Resource[], fromUri: string): Resource[] {
-  if (workloads.length <= 1) return workloads;
-  const identity = (workload: Resource) => `${workload.kind}/${namespaceKey(workload)}/${workload.name?.value ?? workload.id}`;
-  const own = new Set(workloads.filter((workload) => workload.uri === fromUri).map(identity));
-  return own.size === 0 ? workloads : workloads.filter((workload) => workload.uri === fromUri || !own.has(identity(workload)));
 }
 
 /**
@@ -265,7 +257,7 @@ export function resolveBackendService(graph: PortGraph, from: Resource, backend:
   const linked = new Set(linkedNamespaces(namespace));
   const elsewhere = withinBuild(from, graph.servicesNamedAnywhere(backend.serviceName.value)).filter((service) => !linked.has(namespaceKey(service)));
   const unknown = { state: 'unknown' as const, services, elsewhere, namespace };
-  if (from.templated || inPartialBuild(from) || graph.hasUnnamedServicesIn(namespace)) return unknown;
+  if (from.templated || inPartialBuild(from) || graph.hasUnnamedServicesIn(namespace, from)) return unknown;
   // A namesake without metadata.namespace may be applied to any namespace, and a backend without
   // one may be applied to the namesake's: neither proves the Service out of reach.
   if (elsewhere.some((service) => namespaceKey(service) === '') || (elsewhere.length > 0 && namespace === '')) return unknown;

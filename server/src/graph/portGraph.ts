@@ -6,6 +6,7 @@
 
 import type { ConfigEntry, ParsedFile, Resource } from '../model/types';
 import { KustomizeLayer } from './kustomize';
+import { identityOf, sharesUnit } from './units';
 
 /** The namespace key of a resource: `''` where metadata.namespace is absent. */
 export function namespaceKey(resource: Resource): string {
@@ -64,11 +65,12 @@ class NamespaceIndex {
   readonly workloads = new Set<Resource>();
   /** Workloads by each `key=value` of their pod labels, for selectors. */
   readonly workloadsByLabel = new Map<string, Set<Resource>>();
-  templatedWorkloads = 0;
+  /** Workloads whose pod labels a template writes in a way the model cannot read. */
+  readonly templatedWorkloads = new Set<Resource>();
   /** Custom resources that an operator may turn into pods (a Prometheus, a RayCluster). */
-  podCreatingCustomResources = 0;
+  readonly podCreatingCustomResources = new Set<Resource>();
   /** Services whose name is a template action: any backend name might be one of them. */
-  unnamedServices = 0;
+  readonly unnamedServices = new Set<Resource>();
   serviceCount = 0;
   /** Services by each `key=value` of their own labels, for ServiceMonitor selectors. */
   readonly servicesByLabel = new Map<string, Set<Resource>>();
@@ -195,9 +197,9 @@ export class PortGraph {
     return this.collect(key, 'svcs', '', (ns) => [...ns.services.values()]);
   }
 
-  /** Whether the workspace holds a Service whose name it cannot read in these namespaces. */
-  hasUnnamedServicesIn(key: string): boolean {
-    return this.some(key, 'svcunnamed', (ns) => ns.unnamedServices > 0);
+  /** Whether a unit of `from` holds a Service in these namespaces whose name the workspace cannot read. */
+  hasUnnamedServicesIn(key: string, from: Resource): boolean {
+    return this.some(key, 'svcunnamed', (ns) => anySharesUnit(ns.unnamedServices, from));
   }
 
   /** Services whose own labels include `label=value`, in resource-id order (what a ServiceMonitor selects). */
@@ -228,14 +230,17 @@ export class PortGraph {
     return out.length > 1 ? out.sort(byId) : out;
   }
 
-  /** Whether some workload's pod labels are written by a template in a way the model cannot read as plain labels. */
-  hasTemplatedWorkloadsIn(key: string): boolean {
-    return this.some(key, 'nsflags', (ns) => ns.templatedWorkloads > 0);
+  /** Whether a unit of `from` holds a workload whose pod labels a template writes in a way the model cannot read as plain labels. */
+  hasTemplatedWorkloadsIn(key: string, from: Resource): boolean {
+    return this.some(key, 'nsflags', (ns) => anySharesUnit(ns.templatedWorkloads, from));
   }
 
-  /** Whether pods in these namespaces may come from something the workspace does not spell out: an operator's custom resource. */
-  mayHaveUnseenPodsIn(key: string): boolean {
-    return this.some(key, 'nsflags', (ns) => ns.podCreatingCustomResources > 0);
+  /**
+   * Whether pods in these namespaces may come from something a unit of `from` does not spell out:
+   * an operator's custom resource beside it. One in an unrelated example says nothing here.
+   */
+  mayHaveUnseenPodsIn(key: string, from: Resource): boolean {
+    return this.some(key, 'nsflags', (ns) => anySharesUnit(ns.podCreatingCustomResources, from));
   }
 
   /** ConfigMaps or Secrets of that name, nearest directory first. */
@@ -346,7 +351,7 @@ export class PortGraph {
           if (set.size === 0) ns.workloadsByLabel.delete(key);
         }
       }
-      if (labelsInDoubt(resource)) ns.templatedWorkloads += step;
+      if (labelsInDoubt(resource)) toggle(ns.templatedWorkloads, resource, add);
     } else if (resource.service) {
       ns.serviceCount += step;
       for (const [label, value] of resource.labels) {
@@ -361,7 +366,7 @@ export class PortGraph {
         }
       }
       if (!resource.name) {
-        ns.unnamedServices += step;
+        toggle(ns.unnamedServices, resource, add);
         return;
       }
       if (add) {
@@ -376,9 +381,19 @@ export class PortGraph {
       if (add) index.add(resource.name.value, resource);
       else index.remove(resource.name.value, resource);
     } else if (mayCreatePods(resource)) {
-      ns.podCreatingCustomResources += step;
+      toggle(ns.podCreatingCustomResources, resource, add);
     }
   }
+}
+
+function toggle(set: Set<Resource>, resource: Resource, add: boolean): void {
+  if (add) set.add(resource);
+  else set.delete(resource);
+}
+
+function anySharesUnit(causes: ReadonlySet<Resource>, from: Resource): boolean {
+  for (const cause of causes) if (sharesUnit(from, cause)) return true;
+  return false;
 }
 
 /** Whether a workload's pod labels may be other than the model read: a template writes them in a way it cannot follow. */
@@ -424,12 +439,13 @@ export function directoryOf(uri: string): string {
 
 /**
  * Where one resource identity (kind, namespace, name) is defined more than once (overlays,
- * environments), keeps the candidates in the directory nearest to `fromUri`.
+ * environments, examples), keeps the definitions nearest to `fromUri`: its own file, else the
+ * nearest folder. The others are alternatives that are not deployed beside it.
  */
 export function nearest(candidates: Resource[], fromUri: string): Resource[] {
   if (candidates.length <= 1) return candidates;
   const groups = new Map<string, Resource[]>();
-  for (const candidate of candidates) push(groups, `${candidate.kind}/${namespaceKey(candidate)}/${candidate.name?.value ?? candidate.id}`, candidate);
+  for (const candidate of candidates) push(groups, identityOf(candidate), candidate);
   if (groups.size === candidates.length) return candidates;
   const out: Resource[] = [];
   for (const group of groups.values()) {
@@ -443,9 +459,9 @@ export function nearest(candidates: Resource[], fromUri: string): Resource[] {
 }
 
 /**
- * Keeps the candidates in the directories nearest to `fromUri`. Repositories of examples hold
- * alternatives side by side (`tgi/`, `vllm/`) that reuse labels but are never applied together;
- * the ones beside the referring file are the ones meant.
+ * Keeps the candidates nearest to `fromUri`: those in the file itself, else those in the nearest
+ * folders. Repositories of examples hold alternatives side by side (`tgi/`, `vllm/`) that reuse
+ * labels but are never applied together; the ones beside the referring file are the ones meant.
  */
 export function nearestDirectory(candidates: Resource[], fromUri: string): Resource[] {
   if (candidates.length <= 1) return candidates;
@@ -453,7 +469,7 @@ export function nearestDirectory(candidates: Resource[], fromUri: string): Resou
   let best = Infinity;
   let kept: Resource[] = [];
   for (const candidate of candidates) {
-    const distance = directoryDistance(from, directoryOf(candidate.uri));
+    const distance = candidate.uri === fromUri ? -1 : directoryDistance(from, directoryOf(candidate.uri));
     if (distance < best) {
       best = distance;
       kept = [candidate];
