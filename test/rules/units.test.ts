@@ -228,6 +228,14 @@ ${customResource('examples/webapp.yaml')}
 `);
   });
 
+  test('a Service whose unit deploys no workloads gets its pods from elsewhere: unknown', () => {
+    // The folder holds only the Service (its Deployment is applied from another repository);
+    // an unrelated example elsewhere in the namespace uses the same label key.
+    check(`${selectsNothing('docs/proxy/service.yaml')}
+${deployment('examples/one/deploy.yaml', 80, 'api').replace(/app: web/g, 'app: api')}
+`);
+  });
+
   test('a chart whose Service name is templated does not hide a missing Service elsewhere', () => {
     check(`
 # --- app/ingress.yaml

@@ -6,7 +6,7 @@ import { bindPorts, configFileBindPorts, type BindPort } from './bindPorts';
 import { inPartialBuild, withinBuild } from './kustomize';
 import { templateRootOf } from './helm';
 import { directoryOf, linkedNamespaces, namespaceKey, type PortGraph } from './portGraph';
-import { nearestFirst } from './units';
+import { nearestFirst, sharesUnit } from './units';
 
 export type LinkState = 'ok' | 'broken' | 'unknown';
 
@@ -71,22 +71,29 @@ export function selectWorkloads(graph: PortGraph, from: Resource, selector: Labe
   if (workloads.length > 0) return { state: 'ok', workloads };
   // Where the selector or some pod labels are written by templates the values do not resolve,
   // no match proves nothing; nor where an operator's custom resource in the Service's own unit
-  // may make the pods.
-  const hasWorkloads = from.variant ? withinBuild(from, graph.workloadsIn(key)).length > 0 : graph.hasWorkloadsIn(key);
-  const unknown = selector.incomplete || (from.templated && !from.templatePartsKnown) || inPartialBuild(from) || !hasWorkloads || graph.hasTemplatedWorkloadsIn(key, from) || graph.mayHaveUnseenPodsIn(key, from) || foreignToNamespace(graph, key, selector);
+  // may make the pods. A unit that deploys no workloads at all gets its pods from elsewhere.
+  const unitWorkloads = withinBuild(from, graph.workloadsIn(key)).filter((workload) => sharesUnit(from, workload));
+  const unknown =
+    selector.incomplete ||
+    (from.templated && !from.templatePartsKnown) ||
+    inPartialBuild(from) ||
+    unitWorkloads.length === 0 ||
+    graph.hasTemplatedWorkloadsIn(key, from) ||
+    graph.mayHaveUnseenPodsIn(key, from) ||
+    foreignToUnit(unitWorkloads, selector);
   return { state: unknown ? 'unknown' : 'broken', workloads };
 }
 
 /**
- * Whether a selector speaks a vocabulary no pod template of the namespace uses (none carries one of
+ * Whether a selector speaks a vocabulary no pod template of its unit uses (none carries one of
  * its keys or values): it was written for pods made elsewhere (by an operator, a chart, another
  * repository), which the workspace plainly does not hold. A renamed key (`app: web` against
  * `app.kubernetes.io/name: web`) still shares the value, so it stays a finding.
  */
-function foreignToNamespace(graph: PortGraph, key: string, selector: LabelSelector): boolean {
+function foreignToUnit(unitWorkloads: readonly Resource[], selector: LabelSelector): boolean {
   const keys = new Set([...selector.matchLabels.keys(), ...selector.matchExpressions.map((expression) => expression.key)]);
   const values = new Set([...selector.matchLabels.values(), ...selector.matchExpressions.flatMap((expression) => expression.values)]);
-  return !graph.workloadsIn(key).some((workload) => [...workload.workload!.podLabels].some(([label, value]) => keys.has(label) || values.has(value)));
+  return !unitWorkloads.some((workload) => [...workload.workload!.podLabels].some(([label, value]) => keys.has(label) || values.has(value)));
 }
 
 /**
