@@ -43,6 +43,8 @@ export interface Report {
   resources: number;
   findings: ReportFinding[];
   notes: ReportNote[];
+  /** Fixture files (test data, golden outputs, e2e assertions) left out; `--include-fixtures` checks them. */
+  fixturesLeftOut: number;
 }
 
 export interface ReportCounts {
@@ -90,7 +92,7 @@ export function buildReport(project: Project, notesByUri: ReadonlyMap<string, re
   }
   findings.sort((a, b) => comparePlaces(a.place, b.place) || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message));
   notes.sort((a, b) => comparePlaces(a.place, b.place));
-  return { rootUri, files: project.graph.fileCount, resources: project.graph.resourceCount, findings, notes };
+  return { rootUri, files: project.graph.fileCount + project.aloneCount, resources: project.graph.resourceCount, findings, notes, fixturesLeftOut: 0 };
 }
 
 /** Orders places by file, then position. */

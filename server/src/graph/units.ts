@@ -82,3 +82,43 @@ export function sharesUnit(from: Resource, cause: Resource): boolean {
   const b = directoryOf(cause.uri);
   return a.startsWith(b) || b.startsWith(a);
 }
+
+/** Folders whose files are test inputs, one case a file: Go's `testdata/` and its kin in other ecosystems. */
+const FIXTURE_FOLDERS = new Set(['testdata', 'test-data', 'test_data', 'fixtures', 'fixture', '__fixtures__', 'test-fixtures', 'golden', 'goldens', '__snapshots__']);
+/** A golden output or an expected result by its name: `build.golden.yaml`, `config_expected.yaml`. */
+const GOLDEN_FILE = /(^|[._-])(golden|expected)([._-]|$)/i;
+/** An e2e step that asserts (chainsaw, kuttl): a partial pattern matched against live objects, or a list of what must not exist. */
+const ASSERTION_FILE = /^(\d+-)?(assert|errors)([._-][^/]*)?\.ya?ml$/i;
+
+/** Files that make their folder an e2e test case (chainsaw, kyverno's CLI tests): its files are steps and resources of one test. */
+const TEST_CASE_FILES = /^\.?(chainsaw-test|kyverno-test)\.ya?ml$/i;
+
+/** The folder (relative, with a trailing slash, '' for the root) a test-case marker file makes a test case, or undefined. */
+export function testCaseFolderOf(relativePath: string): string | undefined {
+  const slash = Math.max(relativePath.lastIndexOf('/'), relativePath.lastIndexOf('\\'));
+  return TEST_CASE_FILES.test(relativePath.slice(slash + 1)) ? relativePath.slice(0, slash + 1).replace(/\\/g, '/') : undefined;
+}
+
+/**
+ * Why a file is a fixture (a test input, a golden output, an e2e assertion or step), or undefined
+ * for a manifest. Such files are never applied together: each is a unit of its own. The path is
+ * relative to the workspace folder, so a workspace that itself sits in a `fixtures/` folder is not
+ * all fixtures. `testCaseFolders` are the folders a test-case marker makes e2e test cases
+ * (`testCaseFolderOf`), as the caller found them.
+ */
+export function fixtureReason(relativePath: string, testCaseFolders?: ReadonlySet<string>): string | undefined {
+  const parts = relativePath.split(/[\\/]/);
+  const name = parts[parts.length - 1];
+  for (let i = 0; i < parts.length - 1; i++) if (FIXTURE_FOLDERS.has(parts[i].toLowerCase())) return `test data (${parts[i]}/)`;
+  if (ASSERTION_FILE.test(name)) return 'an e2e assertion';
+  if (GOLDEN_FILE.test(name.replace(/\.ya?ml$/i, ''))) return 'a golden output';
+  if (testCaseFolders && testCaseFolders.size > 0) {
+    let folder = '';
+    if (testCaseFolders.has(folder)) return 'an e2e test step';
+    for (let i = 0; i < parts.length - 1; i++) {
+      folder += `${parts[i]}/`;
+      if (testCaseFolders.has(folder)) return 'an e2e test step';
+    }
+  }
+  return undefined;
+}
