@@ -289,3 +289,69 @@ spec:
 `);
   });
 });
+
+describe('units: one place, one finding', () => {
+  const hostPortDeployment = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: proxy}
+spec:
+  selector: {matchLabels: {app: proxy}}
+  template:
+    metadata: {labels: {app: proxy}}
+    spec:
+      containers:
+        - name: proxy
+          ports: [{containerPort: 8080, hostPort: 80}]`;
+
+  test('a rendered bundle that repeats a source file reports at the source, naming the bundle', () => {
+    const findings = check(`
+# --- examples/proxy/deployment.yaml
+# The proxy, one file of the example.
+${hostPortDeployment}
+#                                                 ^^ warning host-port: (repeated in examples/render/bundle.yaml)
+# --- examples/render/bundle.yaml
+# Generated: every file of examples/proxy, concatenated.
+apiVersion: v1
+kind: Namespace
+metadata: {name: proxy}
+---
+${hostPortDeployment}
+`);
+    assert.deepEqual(findings[0].related.map((related) => related.message), ['the same Deployment proxy, repeated here']);
+  });
+
+  test('a changed copy is a definition of its own, and reports for itself', () => {
+    check(`
+# --- examples/proxy/deployment.yaml
+${hostPortDeployment}
+#                                                 ^^ warning host-port
+# --- examples/render/bundle.yaml
+${hostPortDeployment.replace('hostPort: 80', 'hostPort: 81')}
+#                                                 ^^ warning host-port
+`);
+  });
+
+  test('two examples in sibling folders that ask for one nodePort are never applied together', () => {
+    const nodePortService = (nodePort: number) => `apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports: [{port: 80, nodePort: ${nodePort}}]`;
+    check(`
+# --- examples/one/service.yaml
+${nodePortService(30080).replace('name: web', 'name: one')}
+# --- examples/two/service.yaml
+${nodePortService(30080).replace('name: web', 'name: two')}
+`);
+    check(`
+# --- deploy/service.yaml
+${nodePortService(30080).replace('name: web', 'name: one')}
+#                              ^^^^^ error node-port-conflict: which Service two (deploy/service.yaml) also uses
+---
+${nodePortService(30080).replace('name: web', 'name: two')}
+#                              ^^^^^ error node-port-conflict: which Service one (deploy/service.yaml) also uses
+`, { only: ['node-port-conflict'] });
+  });
+});

@@ -100,6 +100,8 @@ export class PortGraph {
   private readonly indexed = new Map<string, readonly Resource[]>();
   /** Files whose indexed resources changed since `takeChanges`, with the resources they had before. */
   private readonly changes = new Map<string, readonly Resource[]>();
+  /** Files' own resources by identity (graph/units.ts), for the same definition repeated in another file. */
+  private readonly definitions = new Map<string, Resource[]>();
 
   /** Adds or replaces a file's facts; the indexes change by that file (and the builds that read it) only. */
   setFile(file: ParsedFile): void {
@@ -192,6 +194,26 @@ export class PortGraph {
     return this.servicesByName.get(name) ?? [];
   }
 
+  /**
+   * The copies of a resource: the definitions of its identity whose text is the same (comments
+   * and blank lines aside), in any file. A rendered bundle beside its sources repeats them; one
+   * defect there is one defect. The copy that reports comes first: the one in the file with the
+   * fewest resources (the source, not the bundle). A resource without copies gets itself alone.
+   */
+  copiesOf(resource: Resource): Resource[] {
+    this.settle();
+    if (resource.variant) return [resource];
+    const identity = identityOf(resource);
+    this.recorder?.(`ident:${identity}`);
+    const definitions = this.definitions.get(identity);
+    if (!definitions || definitions.length < 2) return [resource];
+    const print = fingerprint(this.filesByUri.get(resource.uri), resource);
+    const copies = definitions.filter((other) => other === resource || fingerprint(this.filesByUri.get(other.uri), other) === print);
+    if (copies.length < 2) return [resource];
+    const size = (candidate: Resource) => this.filesByUri.get(candidate.uri)?.resources.length ?? 0;
+    return copies.sort((a, b) => size(a) - size(b) || (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0) || byId(a, b));
+  }
+
   /** Every Service a resource in namespace `key` can reach. */
   servicesIn(key: string): Resource[] {
     return this.collect(key, 'svcs', '', (ns) => [...ns.services.values()]);
@@ -264,6 +286,7 @@ export class PortGraph {
   /** The dependency keys a resource provides: what lookups that may see it record. */
   static providedKeys(resource: Resource, out: Set<string>): void {
     const ns = namespaceKey(resource);
+    if (!resource.variant) out.add(`ident:${identityOf(resource)}`);
     if (resource.workload) {
       out.add(`wls:${ns}`);
       out.add(`wlany:${ns}`);
@@ -337,6 +360,18 @@ export class PortGraph {
     const ns = this.namespaceIndex(namespaceKey(resource));
     const step = add ? 1 : -1;
     this.resourceTotal += step;
+    if (!resource.variant) {
+      const identity = identityOf(resource);
+      const list = this.definitions.get(identity);
+      if (add) {
+        if (list) list.push(resource);
+        else this.definitions.set(identity, [resource]);
+      } else if (list) {
+        const at = list.indexOf(resource);
+        if (at >= 0) list.splice(at, 1);
+        if (list.length === 0) this.definitions.delete(identity);
+      }
+    }
     if (resource.workload) {
       if (add) ns.workloads.add(resource);
       else ns.workloads.delete(resource);
@@ -384,6 +419,25 @@ export class PortGraph {
       toggle(ns.podCreatingCustomResources, resource, add);
     }
   }
+}
+
+const fingerprints = new WeakMap<Resource, string>();
+
+/**
+ * A resource's text with comments, blank lines, trailing spaces and the common indentation left
+ * out: equal for a document and its copy in a bundle made by concatenating files.
+ */
+function fingerprint(file: ParsedFile | undefined, resource: Resource): string {
+  let print = fingerprints.get(resource);
+  if (print !== undefined) return print;
+  const lines = (file?.text.slice(resource.span.start, resource.span.end) ?? '')
+    .split(/\r?\n|\r/)
+    .map((line) => line.replace(/\s+$/, ''))
+    .filter((line) => line !== '' && !/^\s*#/.test(line) && line !== '---');
+  const indent = Math.min(...lines.map((line) => /^ */.exec(line)![0].length));
+  print = lines.map((line) => line.slice(indent)).join('\n');
+  fingerprints.set(resource, print);
+  return print;
 }
 
 function toggle(set: Set<Resource>, resource: Resource, add: boolean): void {

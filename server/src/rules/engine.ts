@@ -125,6 +125,8 @@ export class RuleEngine {
     const entries = new Map<string, SubjectCheck>();
     let current: SubjectCheck | undefined;
     let currentSubject: Resource | undefined;
+    /** The other copies of the current subject (graph.copiesOf), named by its findings. */
+    let currentCopies: Resource[] | undefined;
     const where = this.where;
     /** Where reports outside any subject go: the global families' findings, while they run. */
     let globalFindings: Finding[] | undefined;
@@ -141,12 +143,18 @@ export class RuleEngine {
             if (!current) entries.set(subject.id, (current = { findings: [], deps: new Set() }));
             const deps = current.deps;
             graph.recorder = (key) => deps.add(key);
+            // A copy of a definition in another file (a rendered bundle) is one defect with it:
+            // the first copy reports, naming the others.
+            const copies = graph.copiesOf(subject);
+            if (copies[0] !== subject) continue;
+            currentCopies = copies.length > 1 ? copies.slice(1) : undefined;
             currentSubject = subject;
             yield subject;
           }
         } finally {
           current = undefined;
           currentSubject = undefined;
+          currentCopies = undefined;
           graph.recorder = undefined;
         }
       },
@@ -163,6 +171,11 @@ export class RuleEngine {
         if (variant) {
           if (variant.builds > 1) finding.overlays = [buildLabel(variant.kustomization, where)];
           if (variant.rewritten) finding.fixes = [];
+        }
+        if (current && currentCopies && currentSubject && finding.uri === currentSubject.uri) {
+          const copies = currentCopies;
+          finding.message += ` (repeated in ${[...new Set(copies.map((copy) => where(copy.uri)))].join(', ')})`;
+          finding.related = [...finding.related, ...copies.map((copy) => ({ uri: copy.uri, span: copy.name?.span ?? copy.kindSpan, message: `the same ${copy.kind} ${copy.name?.value ?? ''}`.trimEnd() + ', repeated here' }))];
         }
         if (current) current.findings.push(finding);
         else if (inGlobal && globalFindings) {
