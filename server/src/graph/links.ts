@@ -5,7 +5,7 @@ import type { Backend, Container, ContainerPort, LabelSelector, PortValue, Resou
 import { bindPorts, configFileBindPorts, type BindPort } from './bindPorts';
 import { inPartialBuild, withinBuild } from './kustomize';
 import { templateRootOf } from './helm';
-import { directoryOf, linkedNamespaces, namespaceKey, type PortGraph } from './portGraph';
+import { directoryOf, linkedNamespaces, namespaceKey, nearest, type PortGraph } from './portGraph';
 import { nearestFirst, sharesUnit } from './units';
 
 export type LinkState = 'ok' | 'broken' | 'unknown';
@@ -61,13 +61,18 @@ export interface Selection {
  */
 export function selectWorkloads(graph: PortGraph, from: Resource, selector: LabelSelector): Selection {
   const key = namespaceKey(from);
+  const symbolic = isSymbolic(selector);
+  const matches = (workload: Resource) => selectorMatches(selector, workload.workload!.podLabels, workload.workload!.podLabelIncludes) && (!symbolic || sameChart(from, workload));
+  // A plain file's own folder is its nearest unit: where it holds a match, nothing farther can be
+  // nearer, and reading only that folder keeps an edit of an alternative elsewhere from
+  // re-checking this Service (500 examples of one app cost 500 checks, not 500²).
+  if (!from.variant && templateRootOf(from.uri) === undefined) {
+    const beside = graph.workloadsInDirectory(key, directoryOf(from.uri)).filter(matches);
+    if (beside.length > 0) return { state: 'ok', workloads: nearestFirst(from, beside) };
+  }
   // A kustomize build's copy selects within its build (and files no build includes).
   const candidates = withinBuild(from, selectorCandidates(graph, key, selector));
-  const symbolic = isSymbolic(selector);
-  const workloads = nearestFirst(
-    from,
-    candidates.filter((workload) => selectorMatches(selector, workload.workload!.podLabels, workload.workload!.podLabelIncludes) && (!symbolic || sameChart(from, workload))),
-  );
+  const workloads = nearestFirst(from, candidates.filter(matches));
   if (workloads.length > 0) return { state: 'ok', workloads };
   // Where the selector or some pod labels are written by templates the values do not resolve,
   // no match proves nothing; nor where an operator's custom resource in the Service's own unit
@@ -259,6 +264,11 @@ export interface BackendResolution {
 /** Finds the Service a backend names (an Ingress backend, or a route backendRef with its namespace). */
 export function resolveBackendService(graph: PortGraph, from: Resource, backend: Backend): BackendResolution {
   const namespace = backend.namespace?.value ?? namespaceKey(from);
+  // As for workloads: a Service of that name beside a plain file is the nearest there is.
+  if (!from.variant) {
+    const beside = graph.servicesNamedInDirectory(namespace, backend.serviceName.value, directoryOf(from.uri));
+    if (beside.length > 0) return { state: 'ok', services: nearest(beside, from.uri), elsewhere: [], namespace };
+  }
   const services = withinBuild(from, graph.servicesNamed(namespace, backend.serviceName.value, from.uri));
   if (services.length > 0) return { state: 'ok', services, elsewhere: [], namespace };
   const linked = new Set(linkedNamespaces(namespace));

@@ -74,6 +74,9 @@ class NamespaceIndex {
   serviceCount = 0;
   /** Services by each `key=value` of their own labels, for ServiceMonitor selectors. */
   readonly servicesByLabel = new Map<string, Set<Resource>>();
+  /** Workloads and Services by the folder of their file: a link looks beside itself first. */
+  readonly workloadsByDirectory = new Map<string, Set<Resource>>();
+  readonly servicesByDirectory = new Map<string, Set<Resource>>();
 }
 
 /**
@@ -204,14 +207,29 @@ export class PortGraph {
     this.settle();
     if (resource.variant) return [resource];
     const identity = identityOf(resource);
-    this.recorder?.(`ident:${identity}`);
     const definitions = this.definitions.get(identity);
-    if (!definitions || definitions.length < 2) return [resource];
-    const print = fingerprint(this.filesByUri.get(resource.uri), resource);
-    const copies = definitions.filter((other) => other === resource || fingerprint(this.filesByUri.get(other.uri), other) === print);
+    if (!definitions || definitions.length < 2) {
+      this.recorder?.(`copy:${identity}`);
+      return [resource];
+    }
+    // Only a definition with the same text can change the answer: the key names the text's hash,
+    // so an edit of another alternative of the identity re-checks nothing here.
+    const hash = this.fingerprintHash(resource);
+    this.recorder?.(`copy:${identity}:${hash}`);
+    const copies = definitions.filter((other) => other === resource || (this.fingerprintHash(other) === hash && this.fingerprintText(other) === this.fingerprintText(resource)));
     if (copies.length < 2) return [resource];
     const size = (candidate: Resource) => this.filesByUri.get(candidate.uri)?.resources.length ?? 0;
     return copies.sort((a, b) => size(a) - size(b) || (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0) || byId(a, b));
+  }
+
+  private fingerprintHash(resource: Resource): number {
+    let hash = fingerprintHashes.get(resource);
+    if (hash === undefined) fingerprintHashes.set(resource, (hash = fnv1a(this.fingerprintText(resource))));
+    return hash;
+  }
+
+  private fingerprintText(resource: Resource): string {
+    return fingerprint(this.filesByUri.get(resource.uri), resource);
   }
 
   /** Every Service a resource in namespace `key` can reach. */
@@ -236,6 +254,27 @@ export class PortGraph {
   /** Every workload in the namespaces of `key`. Prefer `workloadsLabelled` where a selector is known. */
   workloadsIn(key: string): Resource[] {
     return this.collect(key, 'wls', '', (ns) => [...ns.workloads]);
+  }
+
+  /**
+   * The workloads of the namespaces of `key` written in one folder. A link that finds what it
+   * needs there reads nothing else, so an edit in another folder never re-checks it.
+   */
+  workloadsInDirectory(key: string, directory: string): Resource[] {
+    const out = this.collect(key, 'wldir', directory, (ns) => {
+      const set = ns.workloadsByDirectory.get(directory);
+      return set ? [...set] : undefined;
+    });
+    return out.length > 1 ? out.sort(byId) : out;
+  }
+
+  /** The Services of that name in the namespaces of `key` written in one folder (see workloadsInDirectory). */
+  servicesNamedInDirectory(key: string, name: string, directory: string): Resource[] {
+    const out = this.collect(key, 'svcdir', directory, (ns) => {
+      const set = ns.servicesByDirectory.get(directory);
+      return set ? [...set].filter((service) => service.name?.value === name) : undefined;
+    });
+    return out.length > 1 ? out.sort(byId) : out;
   }
 
   /** Whether the namespaces of `key` hold any workload at all. */
@@ -286,13 +325,20 @@ export class PortGraph {
   /** The dependency keys a resource provides: what lookups that may see it record. */
   static providedKeys(resource: Resource, out: Set<string>): void {
     const ns = namespaceKey(resource);
-    if (!resource.variant) out.add(`ident:${identityOf(resource)}`);
+    if (!resource.variant) {
+      const identity = identityOf(resource);
+      out.add(`copy:${identity}`);
+      const hash = fingerprintHashes.get(resource);
+      if (hash !== undefined) out.add(`copy:${identity}:${hash}`);
+    }
     if (resource.workload) {
+      out.add(`wldir:${ns}:${directoryOf(resource.uri)}`);
       out.add(`wls:${ns}`);
       out.add(`wlany:${ns}`);
       for (const [label, value] of resource.workload.podLabels) out.add(`label:${ns}:${label}=${value}`);
       if (labelsInDoubt(resource)) out.add(`nsflags:${ns}`);
     } else if (resource.service) {
+      out.add(`svcdir:${ns}:${directoryOf(resource.uri)}`);
       out.add(`svcs:${ns}`);
       for (const [label, value] of resource.labels) out.add(`svclabel:${ns}:${label}=${value}`);
       if (!resource.name) out.add(`svcunnamed:${ns}`);
@@ -364,8 +410,12 @@ export class PortGraph {
       const identity = identityOf(resource);
       const list = this.definitions.get(identity);
       if (add) {
-        if (list) list.push(resource);
-        else this.definitions.set(identity, [resource]);
+        if (list) {
+          list.push(resource);
+          // Alternatives get their text's hash now, so that the facts they provide name it (providedKeys).
+          if (list.length === 2) this.fingerprintHash(list[0]);
+          this.fingerprintHash(resource);
+        } else this.definitions.set(identity, [resource]);
       } else if (list) {
         const at = list.indexOf(resource);
         if (at >= 0) list.splice(at, 1);
@@ -375,6 +425,7 @@ export class PortGraph {
     if (resource.workload) {
       if (add) ns.workloads.add(resource);
       else ns.workloads.delete(resource);
+      toggleIn(ns.workloadsByDirectory, directoryOf(resource.uri), resource, add);
       for (const [label, value] of resource.workload.podLabels) {
         const key = `${label}=${value}`;
         let set = ns.workloadsByLabel.get(key);
@@ -389,6 +440,7 @@ export class PortGraph {
       if (labelsInDoubt(resource)) toggle(ns.templatedWorkloads, resource, add);
     } else if (resource.service) {
       ns.serviceCount += step;
+      toggleIn(ns.servicesByDirectory, directoryOf(resource.uri), resource, add);
       for (const [label, value] of resource.labels) {
         const key = `${label}=${value}`;
         let set = ns.servicesByLabel.get(key);
@@ -421,23 +473,41 @@ export class PortGraph {
   }
 }
 
-const fingerprints = new WeakMap<Resource, string>();
+/** The hash of each alternative's fingerprint, worked out when its identity gets a second definition. */
+const fingerprintHashes = new WeakMap<Resource, number>();
 
 /**
  * A resource's text with comments, blank lines, trailing spaces and the common indentation left
  * out: equal for a document and its copy in a bundle made by concatenating files.
  */
 function fingerprint(file: ParsedFile | undefined, resource: Resource): string {
-  let print = fingerprints.get(resource);
-  if (print !== undefined) return print;
   const lines = (file?.text.slice(resource.span.start, resource.span.end) ?? '')
     .split(/\r?\n|\r/)
     .map((line) => line.replace(/\s+$/, ''))
     .filter((line) => line !== '' && !/^\s*#/.test(line) && line !== '---');
   const indent = Math.min(...lines.map((line) => /^ */.exec(line)![0].length));
-  print = lines.map((line) => line.slice(indent)).join('\n');
-  fingerprints.set(resource, print);
-  return print;
+  return lines.map((line) => line.slice(indent)).join('\n');
+}
+
+/** 32-bit FNV-1a of a string's UTF-16 units. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+function toggleIn(map: Map<string, Set<Resource>>, key: string, resource: Resource, add: boolean): void {
+  let set = map.get(key);
+  if (add) {
+    if (!set) map.set(key, (set = new Set()));
+    set.add(resource);
+  } else if (set) {
+    set.delete(resource);
+    if (set.size === 0) map.delete(key);
+  }
 }
 
 function toggle(set: Set<Resource>, resource: Resource, add: boolean): void {
