@@ -105,6 +105,8 @@ export class PortGraph {
   private readonly changes = new Map<string, readonly Resource[]>();
   /** Files' own resources by identity (graph/units.ts), for the same definition repeated in another file. */
   private readonly definitions = new Map<string, Resource[]>();
+  /** The definitions of an identity by the hash of their text, worked out on first use after a change. */
+  private readonly definitionsByHash = new Map<string, Map<number, Resource[]>>();
 
   /** Adds or replaces a file's facts; the indexes change by that file (and the builds that read it) only. */
   setFile(file: ParsedFile): void {
@@ -216,7 +218,21 @@ export class PortGraph {
     // so an edit of another alternative of the identity re-checks nothing here.
     const hash = this.fingerprintHash(resource);
     this.recorder?.(`copy:${identity}:${hash}`);
-    const copies = definitions.filter((other) => other === resource || (this.fingerprintHash(other) === hash && this.fingerprintText(other) === this.fingerprintText(resource)));
+    let byHash = this.definitionsByHash.get(identity);
+    if (!byHash) {
+      byHash = new Map();
+      for (const definition of definitions) {
+        const key = this.fingerprintHash(definition);
+        const group = byHash.get(key);
+        if (group) group.push(definition);
+        else byHash.set(key, [definition]);
+      }
+      this.definitionsByHash.set(identity, byHash);
+    }
+    const sameHash = byHash.get(hash) ?? [resource];
+    if (sameHash.length < 2) return [resource];
+    const text = this.fingerprintText(resource);
+    const copies = sameHash.filter((other) => other === resource || this.fingerprintText(other) === text);
     if (copies.length < 2) return [resource];
     const size = (candidate: Resource) => this.filesByUri.get(candidate.uri)?.resources.length ?? 0;
     return copies.sort((a, b) => size(a) - size(b) || (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0) || byId(a, b));
@@ -409,6 +425,7 @@ export class PortGraph {
     if (!resource.variant) {
       const identity = identityOf(resource);
       const list = this.definitions.get(identity);
+      this.definitionsByHash.delete(identity);
       if (add) {
         if (list) {
           list.push(resource);
@@ -481,11 +498,15 @@ const fingerprintHashes = new WeakMap<Resource, number>();
  * out: equal for a document and its copy in a bundle made by concatenating files.
  */
 function fingerprint(file: ParsedFile | undefined, resource: Resource): string {
-  const lines = (file?.text.slice(resource.span.start, resource.span.end) ?? '')
-    .split(/\r?\n|\r/)
-    .map((line) => line.replace(/\s+$/, ''))
-    .filter((line) => line !== '' && !/^\s*#/.test(line) && line !== '---');
-  const indent = Math.min(...lines.map((line) => /^ */.exec(line)![0].length));
+  const lines: string[] = [];
+  let indent = Infinity;
+  for (const raw of (file?.text.slice(resource.span.start, resource.span.end) ?? '').split(/\r?\n|\r/)) {
+    const line = raw.trimEnd();
+    const content = line.trimStart();
+    if (content === '' || content.startsWith('#') || line === '---') continue;
+    indent = Math.min(indent, line.length - content.length);
+    lines.push(line);
+  }
   return lines.map((line) => line.slice(indent)).join('\n');
 }
 
