@@ -119,9 +119,10 @@ describe('portchain check and fixtures', () => {
     assert.equal(json.files, 6);
     // Each case's Service meets only its own Deployment, so both are fine; the e2e pod gets its advice.
     assert.deepEqual(
-      json.findings.map((finding: { rule: string; file: string }) => `${finding.rule} ${finding.file}`),
-      ['host-port tests/e2e/smoke/pod-fail.yaml'],
+      json.findings.map((finding: { rule: string; file: string; line: number; column: number }) => `${finding.rule} ${finding.file}:${finding.line}:${finding.column}`),
+      ['host-port tests/e2e/smoke/pod-fail.yaml:5:66'],
     );
+    assert.equal(json.resources, 8);
   });
 
   test('a settings file can include them too', () => {

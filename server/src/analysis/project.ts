@@ -64,6 +64,13 @@ export class Project {
     return this.alone.size;
   }
 
+  /** The resources of the fixture files held. */
+  get aloneResourceCount(): number {
+    let count = 0;
+    for (const project of this.alone.values()) count += project.graph.resourceCount;
+    return count;
+  }
+
   /** The project of a file that is a unit of its own, made on first use; undefined for any other file. */
   private aloneFor(uri: string): Project | undefined {
     if (!this.isAlone(uri)) return undefined;
