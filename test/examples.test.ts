@@ -46,7 +46,7 @@ const EXPECTED: Record<string, Record<string, ExpectedFinding[]>> = {
   api: {
     'api/api.yaml': [
       { line: 30, at: 'value: "9000"', severity: 'warning', rule: 'process-port-mismatch', message: '9000' },
-      { line: 56, at: 'targetPort: grpc', severity: 'error', rule: 'target-port-name-missing', message: 'has a port named grpc' },
+      { line: 56, at: 'targetPort: grpc', severity: 'error', rule: 'target-port-name-missing', message: 'declares no port named grpc' },
     ],
   },
   legacy: {

@@ -21,7 +21,7 @@ const SERVICE = `
     ports:
       - port: 80
         targetPort: 8081
-  #                 ^^^^ error target-port-mismatch: no container of Deployment web (apps/deploy.yaml) listens on 8081
+  #                 ^^^^ error target-port-mismatch: Deployment web (apps/deploy.yaml) declares no containerPort 8081
 `;
 
 const DEPLOYMENT = `

@@ -22,7 +22,7 @@ const BROKEN = `
     ports:
       - port: 80
         targetPort: 8081
-  #                 ^^^^ error target-port-mismatch: Service web sends port 80 to targetPort 8081, but no container of Deployment web (apps/deploy.yaml) listens on 8081: its containerPorts are 8080 (http)
+  #                 ^^^^ error target-port-mismatch: Service web sends port 80 to targetPort 8081, but Deployment web (apps/deploy.yaml) declares no containerPort 8081 (its containerPorts are 8080 (http)
   # --- apps/deploy.yaml
   apiVersion: apps/v1
   kind: Deployment
@@ -139,7 +139,7 @@ describe('json format', () => {
     assert.deepEqual(places, fixture.expectations.map(jsonPlace).sort((a, b) => a.file.localeCompare(b.file)));
     const mismatch = report.findings.find((finding: { rule: string }) => finding.rule === 'target-port-mismatch');
     assert.deepEqual(Object.keys(mismatch), ['rule', 'severity', 'message', 'file', 'line', 'column', 'endLine', 'endColumn', 'related']);
-    assert.ok(mismatch.message.includes('listens on 8081'), mismatch.message);
+    assert.ok(mismatch.message.includes('declares no containerPort 8081'), mismatch.message);
     assert.deepEqual(mismatch.related, [{ file: 'apps/deploy.yaml', line: 13, column: 30, message: 'containerPort 8080 (http) of container web in Deployment web' }]);
   });
 

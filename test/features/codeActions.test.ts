@@ -748,8 +748,8 @@ spec:
     assert.deepEqual(
       findings.map((finding) => finding.message),
       [
-        'Service web sends port 80 to targetPort 8081, but no container of Deployment web-canary (canary.yaml) listens on 8081: its containerPorts are 8000; nor does Deployment web (deploy.yaml), whose containerPorts are 8080',
-        'Service web-internal sends port 8000 to targetPort 8080, but no container of Deployment web-canary (canary.yaml) listens on 8080: its containerPorts are 8000',
+        'Service web sends port 80 to targetPort 8081, but Deployment web-canary (canary.yaml) declares no containerPort 8081 (its containerPorts are 8000); nor does Deployment web (deploy.yaml), whose containerPorts are 8080',
+        'Service web-internal sends port 8000 to targetPort 8080, but Deployment web-canary (canary.yaml) declares no containerPort 8080 (its containerPorts are 8000)',
       ],
     );
     assert.deepEqual(findings[0].fixes, []);

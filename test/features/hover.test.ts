@@ -266,7 +266,7 @@ describe('hover: fan-out', () => {
       - ✓ → **Service web** port 9102 (metrics) · [service.yaml:9]
       - ✓ → **targetPort** 9102 · [service.yaml:9]
         - ✗ → **Deployment web-canary / container web** containerPorts 8081 (http) · [canary.yaml:9]
-          - _No container listens on 9102: its containerPorts are 8081 (http). Set targetPort to one of them, or change the containerPort._
+          - _No container declares 9102: its containerPorts are 8081 (http). Set targetPort to one of them, or change the containerPort._
         - ✓ → **Deployment web / container web** containerPort 9102 (metrics) · [web.yaml:10]
           - ✓ → **process** binds 9102 (as declared; no PORT or flag says otherwise)
 
@@ -362,7 +362,7 @@ ${deployments}`, `
         - ✓ → **Deployment c / container app** containerPort 8080 · [c.yaml:10]
           - ✓ → **process** binds 8080 (as declared; no PORT or flag says otherwise)
         - ✗ → **Deployment e / container app** containerPorts 9090 · [e.yaml:9]
-          - _No container listens on 8080: its containerPorts are 9090. Set targetPort to one of them, or change the containerPort._
+          - _No container declares 8080: its containerPorts are 9090. Set targetPort to one of them, or change the containerPort._
 
       …and 2 more chains
 
@@ -616,7 +616,7 @@ spec:
       - ✓ **Service api** port 80 · [service.yaml:6]
       - ✓ → **targetPort** grpc · [service.yaml:6]
       - ✗ → **Deployment api / container api** containerPorts 8080 (http) · [deploy.yaml:9]
-        - _No container listens on grpc: its containerPorts are 8080 (http). Set targetPort to one of them, or change the containerPort._
+        - _No container declares grpc: its containerPorts are 8080 (http). Set targetPort to one of them, or change the containerPort._
 
       $ kubectl port-forward svc/api 8080:80
     `);
@@ -822,7 +822,7 @@ spec:
       1 of 3 selected workloads expose it
 
       - ✗ **Deployment admin** containerPorts 9000 · [admin.yaml:3]
-        - _No container of Deployment admin listens on 8080: its containerPorts are 9000._
+        - _No container of Deployment admin declares 8080: its containerPorts are 9000._
       - ? **Deployment worker** containerPorts none · [sidecar.yaml:3]
         - _Its containers declare no ports, so only the running process can tell._
       - ✓ **Deployment web** containerPort 8080 (http) · [web.yaml:10]

@@ -238,7 +238,7 @@ ${deployment('canary', '[{name: http, containerPort: 8081}]')}
       metrics.tooltip,
       [
         'Service web port 9102 (metrics) → targetPort 9102 → Deployment canary / container app containerPorts 8081 (http) ✗',
-        '  No container listens on 9102: its containerPorts are 8081 (http). Set targetPort to one of them, or change the containerPort.',
+        '  No container declares 9102: its containerPorts are 8081 (http). Set targetPort to one of them, or change the containerPort.',
         'Service web port 9102 (metrics) → targetPort 9102 → Deployment web / container app containerPort 9102 (metrics) → process binds 9102 (as declared; no PORT or flag says otherwise) ✓',
       ].join('\n'),
     );

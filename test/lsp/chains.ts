@@ -13,7 +13,7 @@ export const BROKEN_CHAIN = `
     ports:
       - port: 80
         targetPort: 8081
-  #                 ^^^^ error target-port-mismatch: Service web sends port 80 to targetPort 8081, but no container of Deployment web (apps/deploy.yaml) listens on 8081: its containerPorts are 8080
+  #                 ^^^^ error target-port-mismatch: Service web sends port 80 to targetPort 8081, but Deployment web (apps/deploy.yaml) declares no containerPort 8081 (its containerPorts are 8080
   # --- apps/deploy.yaml
   apiVersion: apps/v1
   kind: Deployment

@@ -189,7 +189,7 @@ describe('diagnostics over LSP', { timeout: LSP_TEST_TIMEOUT_MS }, () => {
         ports:
           - port: 80
             targetPort: 8081
-      #                 ^^^^ error target-port-mismatch: no container of Deployment web (apps/all.yaml) listens on 8081
+      #                 ^^^^ error target-port-mismatch: Deployment web (apps/all.yaml) declares no containerPort 8081
       ---
       apiVersion: v1
       kind: ConfigMap

@@ -59,7 +59,7 @@ describe('fixtures over LSP', { timeout: LSP_TEST_TIMEOUT_MS }, () => {
     const caseB = workspace.uriOf('pkg/testdata/case-b.yaml');
     client.open(caseB, workspace.text('pkg/testdata/case-b.yaml'));
     const diagnostics = await client.waitForDiagnostics(caseB, (list) => list.length === 1, 'the fixture’s own finding');
-    assert.match(String(diagnostics[0].message), /^Service api sends port 80 to targetPort 7000, but no container of Deployment api \(pkg\/testdata\/case-b\.yaml\) listens on 7000/);
+    assert.match(String(diagnostics[0].message), /^Service api sends port 80 to targetPort 7000, but Deployment api \(pkg\/testdata\/case-b\.yaml\) declares no containerPort 7000/);
     // Hover answers from the fixture's own unit too.
     const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: caseB }, position: workspace.rangeOf('pkg/testdata/case-b.yaml', '7000').start });
     assert.match(hover?.contents.value ?? '', /7001/, 'the hover card shows the fixture’s own container port');

@@ -86,7 +86,7 @@ service:
     - name: http
       port: {{ .Values.service.port }}
       targetPort: {{ .Values.service.targetPort }}
-#                 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error target-port-mismatch: Service {{ include "web.fullname" . }} sends port http (80, service.port in web/values.yaml) to targetPort 8081 (service.targetPort in web/values.yaml), but no container of Deployment {{ include "web.fullname" . }} (web/templates/deployment.yaml) listens on 8081: its containerPorts are 8080 (http)`)}${deployment(httpPort)}`);
+#                 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error target-port-mismatch: Service {{ include "web.fullname" . }} sends port http (80, service.port in web/values.yaml) to targetPort 8081 (service.targetPort in web/values.yaml), but Deployment {{ include "web.fullname" . }} (web/templates/deployment.yaml) declares no containerPort 8081 (its containerPorts are 8080 (http)`)}${deployment(httpPort)}`);
   });
 
   test('the same chart with values that agree is quiet', () => {
@@ -109,7 +109,7 @@ containerPort: 9000
     - name: http
       port: {{ .Values.service.port }}
       targetPort: 8080
-#                 ^^^^ error target-port-mismatch: but no container of Deployment {{ include "web.fullname" . }} (web/templates/deployment.yaml) listens on 8080: its containerPorts are 9000 (http)`)}${deployment(`            - name: http
+#                 ^^^^ error target-port-mismatch: but Deployment {{ include "web.fullname" . }} (web/templates/deployment.yaml) declares no containerPort 8080 (its containerPorts are 9000 (http)`)}${deployment(`            - name: http
               containerPort: {{ .Values.containerPort }}`)}`);
   });
 
@@ -121,7 +121,7 @@ service:
     - name: http
       port: 80
       targetPort: {{ .Values.service.targetPort | quote }}
-#                 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error target-port-name-missing: to targetPort 8080 (service.targetPort in web/values.yaml), but no container of Deployment {{ include "web.fullname" . }} (web/templates/deployment.yaml) has a port named 8080
+#                 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error target-port-name-missing: to targetPort 8080 (service.targetPort in web/values.yaml), but Deployment {{ include "web.fullname" . }} (web/templates/deployment.yaml) declares no port named 8080
 #                 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error port-name-invalid: is the string "8080"`)}${deployment(httpPort)}`);
   });
 
@@ -191,7 +191,7 @@ spec:
   ports:
     - port: 80
       targetPort: {{ .Values.port }}
-#                 ^^^^^^^^^^^^^^^^^^ error target-port-mismatch: Service shop sends port 80 to targetPort 8081 (port in web/values.yaml), but no container of Deployment shop (web/templates/shop.yaml) listens on 8081: its containerPorts are 8080
+#                 ^^^^^^^^^^^^^^^^^^ error target-port-mismatch: Service shop sends port 80 to targetPort 8081 (port in web/values.yaml), but Deployment shop (web/templates/shop.yaml) declares no containerPort 8081 (its containerPorts are 8080
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -433,7 +433,7 @@ service:
 `)}${service(`
     - name: http
       port: 80
-      targetPort: {{ .Values.service.targetPort }}${name === 'LOG_LEVEL' ? '\n#                 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error target-port-mismatch: listens on 9090: its containerPorts are 8080 (http)' : ''}`)}${deployment(httpPort, `
+      targetPort: {{ .Values.service.targetPort }}${name === 'LOG_LEVEL' ? '\n#                 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error target-port-mismatch: declares no containerPort 9090 (its containerPorts are 8080 (http))' : ''}`)}${deployment(httpPort, `
           env:
             - name: ${name}
               value: {{ .Values.unset | quote }}`)}`;

@@ -223,7 +223,7 @@ spec:
     - name: https
       port: 8443
       targetPort: https
-#                 ^^^^^ error target-port-name-missing: Service project-controller-manager-metrics-service sends port https (8443) to targetPort https, but no container of Deployment project-controller-manager (config/manager/manager.yaml) has a port named https: its containerPorts are 9443 (webhook-server)
+#                 ^^^^^ error target-port-name-missing: Service project-controller-manager-metrics-service sends port https (8443) to targetPort https, but Deployment project-controller-manager (config/manager/manager.yaml) declares no port named https (its containerPorts are 9443 (webhook-server)
 # --- config/default/kustomization.yaml
 namespace: project-system
 namePrefix: project-
@@ -272,7 +272,7 @@ spec:
   selector: {app: web}
   ports:
     - {name: http, port: 80, targetPort: http}
-#                                        ^^^^ error target-port-name-missing: no container of Deployment web (base/deployment.yaml) has a port named http: its containerPorts are 8080 (web-http)
+#                                        ^^^^ error target-port-name-missing: Deployment web (base/deployment.yaml) declares no port named http (its containerPorts are 8080 (web-http)
 # --- overlays/prod/kustomization.yaml
 resources: [../../base]
 patches:
@@ -383,7 +383,7 @@ LOG_LEVEL=info
   });
 
   test('a generator that sets another PORT explains nothing: the targetPort is broken', () => {
-    check(`${service.replace('targetPort: 3005', 'targetPort: 3005\n#                 ^^^^ error target-port-mismatch: no container of Deployment web (app/deployment.yaml) listens on 3005: its containerPorts are 9102 (metrics)').trimEnd()}
+    check(`${service.replace('targetPort: 3005', 'targetPort: 3005\n#                 ^^^^ error target-port-mismatch: Deployment web (app/deployment.yaml) declares no containerPort 3005 (its containerPorts are 9102 (metrics)').trimEnd()}
 #                                                        ^^^^ warning process-port-mismatch: PORT=3000 from ConfigMap web-config
 # --- app/kustomization.yaml
 resources: [deployment.yaml, service.yaml]
@@ -408,7 +408,7 @@ spec:
 
   test('each overlay is checked on its own, and a finding names the overlay that breaks', () => {
     // Both overlays use one namespace: each Service copy still selects only its own overlay's pods.
-    check(`${base.replace('targetPort: 8080}', 'targetPort: 8080}\n#                                        ^^^^ error target-port-mismatch: Service web sends port http (80) to targetPort 8080, but no container of Deployment web (base/deployment.yaml) listens on 8080: its containerPorts are 8443 (https) (in overlay overlays/prod)')}
+    check(`${base.replace('targetPort: 8080}', 'targetPort: 8080}\n#                                        ^^^^ error target-port-mismatch: Service web sends port http (80) to targetPort 8080, but Deployment web (base/deployment.yaml) declares no containerPort 8080 (its containerPorts are 8443 (https)) (in overlay overlays/prod)')}
 # --- overlays/dev/kustomization.yaml
 namespace: shop
 resources: [../../base]
@@ -462,7 +462,7 @@ spec:
   selector: {app: debug}
   ports:
     - {port: 80, targetPort: 5005}
-#                            ^^^^ error target-port-mismatch: Service web-debug sends port 80 to targetPort 5005, but no container of Pod debug (tools/debug.yaml) listens on 5005: its containerPorts are 5000
+#                            ^^^^ error target-port-mismatch: Service web-debug sends port 80 to targetPort 5005, but Pod debug (tools/debug.yaml) declares no containerPort 5005 (its containerPorts are 5000
 ---
 apiVersion: v1
 kind: Pod
@@ -513,7 +513,7 @@ metadata: {name: web}
 spec:
   selector: {app: web}
   ports: [{port: 80, targetPort: 81}]
-#                                ^^ error target-port-mismatch: no container of Pod web (clusters/prod/web.yaml) listens on 81
+#                                ^^ error target-port-mismatch: Pod web (clusters/prod/web.yaml) declares no containerPort 81
 ---
 apiVersion: v1
 kind: Pod

@@ -55,7 +55,7 @@ describe('network-policy-port', () => {
         ingress:
           - ports:
               - port: 8081
-      #               ^^^^ warning network-policy-port: NetworkPolicy allow-web allows ingress to port 8081/TCP, but no pod it selects listens there: Deployment web (web.yaml) declares 8080 (http), 9102 (metrics)
+      #               ^^^^ warning network-policy-port: NetworkPolicy allow-web allows ingress to port 8081/TCP, but no pod it selects declares it: Deployment web (web.yaml) declares 8080 (http), 9102 (metrics)
               - port: 8080
               - port: metrics
       ${workloads}`;
@@ -78,7 +78,7 @@ describe('network-policy-port', () => {
           - from: [{podSelector: {matchLabels: {app: gateway}}}]
             ports:
               - port: https
-      #               ^^^^^ warning network-policy-port: NetworkPolicy allow-web allows ingress to the port named https (TCP), but no pod it selects listens there: Deployment web (web.yaml) declares 8080 (http), 9102 (metrics)
+      #               ^^^^^ warning network-policy-port: NetworkPolicy allow-web allows ingress to the port named https (TCP), but no pod it selects declares it: Deployment web (web.yaml) declares 8080 (http), 9102 (metrics)
               - port: admin
       #               ^^^^^ warning network-policy-port: allows ingress to the port named admin (TCP)
               - port: http
@@ -100,7 +100,7 @@ describe('network-policy-port', () => {
               - {port: 7070}
               - {port: 9125, protocol: UDP}
               - {port: 6379}
-      #                ^^^^ warning network-policy-port: NetworkPolicy allow-all allows ingress to port 6379/TCP, but no pod it selects listens there: Deployment web (web.yaml) declares 8080 (http), 9102 (metrics); Job worker (worker.yaml) declares 50051 (grpc), 9125/UDP (stats)
+      #                ^^^^ warning network-policy-port: NetworkPolicy allow-all allows ingress to port 6379/TCP, but no pod it selects declares it: Deployment web (web.yaml) declares 8080 (http), 9102 (metrics); Job worker (worker.yaml) declares 50051 (grpc), 9125/UDP (stats)
       ${workloads}`, { only });
   });
 
@@ -118,7 +118,7 @@ describe('network-policy-port', () => {
         ingress:
           - ports:
               - port: 8080
-      #               ^^^^ warning network-policy-port: NetworkPolicy back allows ingress to port 8080/TCP, but no pod it selects listens there: Job worker (worker.yaml) declares 50051 (grpc), 9125/UDP (stats)
+      #               ^^^^ warning network-policy-port: NetworkPolicy back allows ingress to port 8080/TCP, but no pod it selects declares it: Job worker (worker.yaml) declares 50051 (grpc), 9125/UDP (stats)
       ${workloads}`, { only });
   });
 
@@ -134,7 +134,7 @@ describe('network-policy-port', () => {
           - ports:
               - {port: 8000, endPort: 8100}
               - {port: 9000, endPort: 9100}
-      #                ^^^^ warning network-policy-port: NetworkPolicy ranges allows ingress to ports 9000–9100/TCP, but no pod it selects listens there
+      #                ^^^^ warning network-policy-port: NetworkPolicy ranges allows ingress to ports 9000–9100/TCP, but no pod it selects declares it
       ${workloads}`, { only });
   });
 
@@ -149,7 +149,7 @@ describe('network-policy-port', () => {
         ingress:
           - ports:
               - {port: 9125}
-      #                ^^^^ warning network-policy-port: NetworkPolicy statsd allows ingress to port 9125/TCP, but no pod it selects listens there over TCP (it is declared as UDP)
+      #                ^^^^ warning network-policy-port: NetworkPolicy statsd allows ingress to port 9125/TCP, but no pod it selects declares it over TCP (it is declared as UDP)
       ${workloads}`;
     check(source, { only });
   });

@@ -36,7 +36,7 @@ describe('target-port-mismatch', () => {
     check(`${service(`
     - port: 80
       targetPort: 8081
-#                 ^^^^ error target-port-mismatch: Service web sends port 80 to targetPort 8081, but no container of Deployment web (deploy.yaml) listens on 8081: its containerPorts are 8080 (http), 9102 (metrics)`)}
+#                 ^^^^ error target-port-mismatch: Service web sends port 80 to targetPort 8081, but Deployment web (deploy.yaml) declares no containerPort 8081 (its containerPorts are 8080 (http), 9102 (metrics)`)}
 ${deployment}`);
   });
 
@@ -51,7 +51,7 @@ ${deployment}`);
     check(`${service(`
     - port: 80
       targetPort: 8080
-#                 ^^^^ error target-port-mismatch: no container of StatefulSet web-canary (canary.yaml) listens on 8080`)}
+#                 ^^^^ error target-port-mismatch: StatefulSet web-canary (canary.yaml) declares no containerPort 8080`)}
 ${deployment}
 # --- canary.yaml
 apiVersion: apps/v1
@@ -162,6 +162,7 @@ apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
 spec:
+  selector: {matchLabels: {app: web}}
   template:
     metadata: {labels: {app: web}}
     spec:
@@ -277,7 +278,7 @@ describe('target-port-name-missing', () => {
     check(`${service(`
     - port: 80
       targetPort: web
-#                 ^^^ error target-port-name-missing: Service web sends port 80 to targetPort web, but no container of Deployment web (deploy.yaml) has a port named web: its containerPorts are 8080 (http), 9102 (metrics)`)}
+#                 ^^^ error target-port-name-missing: Service web sends port 80 to targetPort web, but Deployment web (deploy.yaml) declares no port named web (its containerPorts are 8080 (http), 9102 (metrics)`)}
 ${deployment}`);
   });
 
@@ -590,7 +591,7 @@ spec:
   ports:
     - {name: http, port: 14268, targetPort: 14268}
     - {name: other, port: 9999, targetPort: 9999}
-#                                           ^^^^ error target-port-mismatch: listens on 9999
+#                                           ^^^^ error target-port-mismatch: declares no containerPort 9999 (its containerPorts are 16686), and its image listens on 5775, 5778, 6831, 6832, 9411, 14250, … by default
 ---
 apiVersion: apps/v1
 kind: Deployment

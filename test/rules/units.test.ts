@@ -70,7 +70,7 @@ metadata: {name: web}
 spec:
   selector: {app: web}
   ports: [{port: 80, targetPort: 8081}]
-#                                ^^^^ error target-port-mismatch: no container of Deployment web (examples/one/app.yaml) listens on 8081: its containerPorts are 8080
+#                                ^^^^ error target-port-mismatch: Deployment web (examples/one/app.yaml) declares no containerPort 8081 (its containerPorts are 8080)
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -97,7 +97,7 @@ ${deployment('app/deploy-other-ports.yaml', 9090)}
 
   test('where every definition breaks the link, one finding names the others', () => {
     check(`${service('app/service.yaml', '8081')}
-#                 ^^^^ error target-port-mismatch: no container of Deployment web (app/deploy-other-ports.yaml) listens on 8081: its containerPorts are 9090; its other definition (app/deploy.yaml) does not either
+#                 ^^^^ error target-port-mismatch: Deployment web (app/deploy-other-ports.yaml) declares no containerPort 8081 (its containerPorts are 9090); its other definition (app/deploy.yaml) does not either
 ${deployment('app/deploy.yaml', 8080)}
 ${deployment('app/deploy-other-ports.yaml', 9090)}
 `);
@@ -105,7 +105,7 @@ ${deployment('app/deploy-other-ports.yaml', 9090)}
 
   test('different workloads are each checked, and one finding names every one that breaks the link', () => {
     check(`${service('app/service.yaml', '8081')}
-#                 ^^^^ error target-port-mismatch: no container of Deployment web (app/deploy.yaml) listens on 8081: its containerPorts are 8080; nor does Deployment web-canary (app/deploy.yaml), whose containerPorts are 9090
+#                 ^^^^ error target-port-mismatch: Deployment web (app/deploy.yaml) declares no containerPort 8081 (its containerPorts are 8080); nor does Deployment web-canary (app/deploy.yaml), whose containerPorts are 9090
 ${deployment('app/deploy.yaml', 8080)}
 ---
 apiVersion: apps/v1
@@ -353,5 +353,48 @@ ${nodePortService(30080).replace('name: web', 'name: one')}
 ${nodePortService(30080).replace('name: web', 'name: two')}
 #                              ^^^^^ error node-port-conflict: which Service one (deploy/service.yaml) also uses
 `, { only: ['node-port-conflict'] });
+  });
+});
+
+describe('units: pods in another namespace', () => {
+  const files = (otherFolder: string) => `
+# --- app/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+#           ^^^^^^^^^^ warning service-selects-nothing
+  ports: [{port: 80}]
+# --- app/api.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers: [{name: api, ports: [{containerPort: 80}]}]
+# --- ${otherFolder}/web.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: store}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, ports: [{containerPort: 80}]}]
+`;
+
+  test('pods of the Service\'s own unit in another namespace are named', () => {
+    const [finding] = check(files('app/store'));
+    assert.match(finding.message, /the pods that do are in namespace store \(Deployment web \(app\/store\/web\.yaml\)\)/);
+  });
+
+  test('pods of an unrelated example in another namespace are no evidence about the Service', () => {
+    const [finding] = check(files('examples/store'));
+    assert.doesNotMatch(finding.message, /namespace store/);
   });
 });

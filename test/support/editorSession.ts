@@ -110,7 +110,7 @@ export const BROKEN_SHOP = `
     ports:
       - port: 80
         targetPort: 8081
-  #                 ^^^^ error target-port-mismatch: no container of Deployment web (apps/deploy.yaml) listens on 8081
+  #                 ^^^^ error target-port-mismatch: Deployment web (apps/deploy.yaml) declares no containerPort 8081
   # --- apps/deploy.yaml
   apiVersion: apps/v1
   kind: Deployment

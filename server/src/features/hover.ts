@@ -370,7 +370,7 @@ function exposureLines(graph: PortGraph, exposure: PolicyPortExposure, range: st
   const what = match ? `containerPort ${describePort(match.port)}` : bind ? `binds ${bind.port} (${bind.description})` : `containerPorts ${declared}`;
   const span = match ? (match.port.containerPort?.span ?? match.port.span) : bind ? bind.span : (workload.name?.span ?? workload.kindSpan);
   const lines = [`- ${stateMark(exposure.state)} **${md(describe(workload))}** ${md(unmasked(what))} · ${link(graph, workload.uri, span, where)}`];
-  if (exposure.state === 'broken') lines.push(`  - _${md(unmasked(`No container of ${describe(workload)} listens on ${range}: its containerPorts are ${declared}.`))}_`);
+  if (exposure.state === 'broken') lines.push(`  - _${md(unmasked(`No container of ${describe(workload)} declares ${range}: its containerPorts are ${declared}.`))}_`);
   else if (exposure.state === 'unknown') lines.push(`  - _${md(exposure.declared.length === 0 ? 'Its containers declare no ports, so only the running process can tell.' : 'The workspace cannot tell which ports it listens on.')}_`);
   return lines;
 }

@@ -10,7 +10,7 @@ export const DEFAULT_BIND_PORT_ENV_NAMES = ['PORT', 'SERVER_PORT', 'HTTP_PORT', 
 export interface BindPort {
   /** The port number, or undefined where the value cannot be known (absent ConfigMap, template, `$(VAR)`). */
   port: number | undefined;
-  source: 'env' | 'flag' | 'config' | 'image';
+  source: 'env' | 'flag' | 'config' | 'image' | 'probe' | 'proxy';
   /** For env: the variable name; for a flag: the flag as written; for config: the file's key. */
   label: string;
   /** Where it is written in the workload's file (the env entry or the argument). */
@@ -89,7 +89,71 @@ export function bindPorts(graph: PortGraph, workload: Resource, container: Conta
   out.push(...imageDefaultPorts(container));
   const router = istioGatewayRouter(container.argv);
   if (router) out.push(router);
+  const proxy = runtimeListeners(graph, workload, container);
+  if (proxy) out.push(proxy);
   return out;
+}
+
+/**
+ * The ports a container's probes check by number: the kubelet connects to them, so a container
+ * that passes its probes has something bound there (a failing liveness probe restarts it, a
+ * failing readiness probe takes it out of the Service). Kept apart from `bindPorts`, which
+ * probe-port-missing compares probes against.
+ */
+export function probeBindPorts(container: Container): BindPort[] {
+  return container.probes.flatMap((probe) =>
+    probe.port.kind === 'number'
+      ? [{ port: probe.port.number, source: 'probe' as const, label: `${probe.kind}Probe`, span: probe.port.span, origin: undefined, description: `its ${probe.kind}Probe (${probe.handler}) checks ${probe.port.number}` }]
+      : [],
+  );
+}
+
+/**
+ * Proxies whose listeners come from run-time configuration: xDS from a control plane, their own
+ * custom resources, a ConfigMap their controller watches. Which ports they bind is not written in
+ * the pod, so an undeclared port is unknown, not broken. Keyed by image repository (without
+ * registry, tag or digest); `dynamic` where the image also runs from static configuration, and
+ * only a bootstrap with dynamic listeners says so.
+ */
+const RUNTIME_LISTENERS: readonly { repository: RegExp; what: string; dynamic?: true }[] = [
+  { repository: /(^|\/)envoy(-distroless|-alpine|-dev|-contrib)?$/, what: 'an Envoy whose listeners come over xDS (its bootstrap has dynamic resources)', dynamic: true },
+  { repository: /(^|\/)proxyv2$/, what: 'an Istio proxy, whose listeners istiod pushes at run time' },
+  { repository: /(^|\/)linkerd\/proxy$|(^|\/)linkerd2-proxy$/, what: 'a Linkerd proxy, which serves the ports its control plane gives it' },
+  { repository: /(^|\/)ingress-nginx\/controller(-chroot)?$|(^|\/)nginx-ingress-controller$|(^|\/)nginx\/nginx-ingress$/, what: 'an NGINX ingress controller, which opens the ports of its Ingresses and TCP/UDP services ConfigMaps at run time' },
+  { repository: /(^|\/)(emissary|ambassador)$|(^|\/)emissaryingress\//, what: 'Emissary-ingress, which listens on the ports of its Listener resources' },
+  { repository: /(^|\/)traefik$/, what: 'Traefik, whose entry points come from its static configuration' },
+  { repository: /(^|\/)kong(-gateway)?$/, what: 'Kong, whose proxy listeners come from its configuration' },
+  { repository: /(^|\/)haproxytech\/kubernetes-ingress$|(^|\/)haproxy-ingress$/, what: 'an HAProxy ingress controller, which opens the ports of its configuration at run time' },
+];
+
+/** Words in an Envoy bootstrap that make its listeners dynamic: LDS, or everything over ADS. */
+const DYNAMIC_BOOTSTRAP = /\b(dynamic_resources|lds_config|ads_config)\b/;
+
+/** A proxy whose listeners the pod does not spell out: the evidence that its undeclared ports are unknown. */
+function runtimeListeners(graph: PortGraph, workload: Resource, container: Container): BindPort | undefined {
+  const image = container.image;
+  const repository = image ? imageRepository(image.value) : '';
+  const proxy = RUNTIME_LISTENERS.find((entry) => entry.repository.test(repository)) ?? (container.argv.some((arg) => /(^|\/)pilot-agent$/.test(arg.value.trim())) ? RUNTIME_LISTENERS[1] : undefined);
+  if (!proxy || (proxy.dynamic && !dynamicBootstrap(graph, workload, container))) return undefined;
+  const span = image?.span ?? container.name?.span ?? container.span;
+  return { port: undefined, source: 'proxy', label: repository, span, origin: undefined, description: proxy.what };
+}
+
+/**
+ * Whether an Envoy's bootstrap makes its listeners dynamic: a mounted ConfigMap or Secret, or a
+ * `--config-yaml` argument, that says so, or an init container of the pod that writes a bootstrap
+ * (`contour bootstrap`, which always points Envoy at its xDS server).
+ */
+function dynamicBootstrap(graph: PortGraph, workload: Resource, container: Container): boolean {
+  if (container.argv.some((arg) => DYNAMIC_BOOTSTRAP.test(arg.value))) return true;
+  const spec = workload.workload!;
+  if (spec.containers.some((other) => other.role === 'init' && other.argv.some((arg) => arg.value.trim() === 'bootstrap'))) return true;
+  const ns = namespaceKey(workload);
+  for (const volume of spec.configVolumes ?? []) {
+    const resource = withinBuild(workload, graph.configsNamed(volume.source, ns, volume.name.value, workload.uri))[0];
+    for (const entry of resource?.config?.entries.values() ?? []) if (entry.value !== undefined && DYNAMIC_BOOTSTRAP.test(entry.value)) return true;
+  }
+  return false;
 }
 
 /**

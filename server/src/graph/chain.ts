@@ -5,7 +5,8 @@
 import type { Backend, Container, LabelSelector, NetworkPolicyPort, ParsedFile, PortValue, Resource, ServicePort, Span, ValueOrigin } from '../model/types';
 import { bindPorts, type BindPort } from './bindPorts';
 import { originOf } from './helm';
-import { resolveBackendPort, resolveBackendService, resolveTarget, selectorMatches, selectWorkloads, serviceSelection, servingContainers, type ContainerPortRef, type GraphOptions, type LinkState, type Selection, type TargetResolution } from './links';
+import { withoutControllerLabels } from './podLabels';
+import { resolveBackendPort, resolveBackendService, resolveTarget, selectsPodsOf, selectWorkloads, serviceSelection, servingContainers, type ContainerPortRef, type GraphOptions, type LinkState, type Selection, type TargetResolution } from './links';
 import { namespaceKey, type PortGraph } from './portGraph';
 import type { PortNode } from './nodes';
 
@@ -141,7 +142,8 @@ class ChainIndexes {
       }
       const selector = resource.service?.selector;
       if (selector) {
-        const first = selector.matchLabels.entries().next();
+        // A pair a controller adds (a StatefulSet pod's name) is on no template: index by another.
+        const first = withoutControllerLabels(selector).matchLabels.entries().next();
         if (first.done) {
           if (add) this.servicesWithoutPairs.add(resource);
           else this.servicesWithoutPairs.delete(resource);
@@ -199,7 +201,7 @@ export function servicesSelecting(graph: PortGraph, workload: Resource): Resourc
   for (const service of graph.servicesIn(namespaceKey(workload))) {
     if (!candidates.has(service)) continue;
     const selector = service.service?.selector;
-    if (!selector || !selectorMatches(selector, workload.workload!.podLabels, workload.workload!.podLabelIncludes)) continue;
+    if (!selector || !selectsPodsOf(selector, workload)) continue;
     if (selectionOf(graph, service).workloads.includes(workload)) out.push(service);
   }
   return out;
@@ -369,7 +371,7 @@ function workloadHops(graph: PortGraph, resolution: TargetResolution, options: G
     resolution.state === 'broken'
       ? resolution.protocolMismatches.length > 0
         ? `The container declares ${portText(resolution.target)} with protocol ${resolution.protocolMismatches[0].port.protocol}; make the protocols agree.`
-        : `No container listens on ${portText(resolution.target)}: its containerPorts are ${declared}. Set targetPort to one of them, or change the containerPort.`
+        : `No container declares ${portText(resolution.target)}: its containerPorts are ${declared}. Set targetPort to one of them, or change the containerPort.`
       : `Unknown: ${resolution.unknownReason ?? 'the workspace cannot tell'}.`;
   return [{ label: first ? label(first) : `${workload.kind} ${workload.name?.value ?? '?'}`, value: `containerPorts ${declared}`, uri: workload.uri, span: first?.span ?? workload.kindSpan, state: resolution.state, problem, role: 'container' }];
 }

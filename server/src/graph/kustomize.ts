@@ -1129,7 +1129,7 @@ const SELECTOR_KINDS = new Set(['Deployment', 'ReplicaSet', 'DaemonSet', 'Statef
 
 /**
  * Adds labels as kustomize does: to every resource's labels, to pod templates where asked, and to
- * the selectors that are there where asked (a Service without a selector keeps none).
+ * selectors where asked (a Service without a selector keeps none; a controller without one gets one).
  */
 function addLabels(items: Item[], pairs: ReadonlyMap<string, string>, selectors: boolean, templates: boolean): void {
   if (pairs.size === 0) return;
@@ -1139,7 +1139,11 @@ function addLabels(items: Item[], pairs: ReadonlyMap<string, string>, selectors:
     const workload = resource.workload;
     if (workload) {
       if (resource.kind === 'Pod' || (templates && TEMPLATE_KINDS.has(resource.kind))) workload.podLabels = merged(workload.podLabels, pairs);
-      if (selectors && SELECTOR_KINDS.has(resource.kind) && workload.selector) workload.selector.matchLabels = merged(workload.selector.matchLabels, pairs);
+      if (selectors && SELECTOR_KINDS.has(resource.kind)) {
+        // kustomize creates the selector where the object has none.
+        if (workload.selector) workload.selector.matchLabels = merged(workload.selector.matchLabels, pairs);
+        else workload.selector = { matchLabels: new Map(pairs), matchExpressions: [], span: workload.podLabelsSpan ?? resource.kindSpan, incomplete: false };
+      }
     }
     if (!selectors) continue;
     if (resource.service?.selector) resource.service.selector.matchLabels = merged(resource.service.selector.matchLabels, pairs);

@@ -2,9 +2,10 @@
 // Rules report what these say; the hover draws them. Unknown is never broken.
 
 import type { Backend, Container, ContainerPort, LabelSelector, PortValue, Resource, ServicePort } from '../model/types';
-import { bindPorts, configFileBindPorts, type BindPort } from './bindPorts';
+import { bindPorts, configFileBindPorts, probeBindPorts, type BindPort } from './bindPorts';
 import { inPartialBuild, withinBuild } from './kustomize';
 import { templateRootOf } from './helm';
+import { controllerLabelsMatch, namesPodOf, namesTemplateHash, withoutControllerLabels } from './podLabels';
 import { directoryOf, linkedNamespaces, namespaceKey, nearest, type PortGraph } from './portGraph';
 import { nearestFirst, sharesUnit } from './units';
 
@@ -60,9 +61,11 @@ export interface Selection {
  * and a caller weighs them with `byIdentity`.
  */
 export function selectWorkloads(graph: PortGraph, from: Resource, selector: LabelSelector): Selection {
+  // A placeholder is filled in before the object is applied: what it selects is unknown.
+  if (selector.placeholder) return { state: 'unknown', workloads: [] };
   const key = namespaceKey(from);
   const symbolic = isSymbolic(selector);
-  const matches = (workload: Resource) => selectorMatches(selector, workload.workload!.podLabels, workload.workload!.podLabelIncludes) && (!symbolic || sameChart(from, workload));
+  const matches = (workload: Resource) => selectsPodsOf(selector, workload) && (!symbolic || sameChart(from, workload));
   // A plain file's own folder is its nearest unit: where it holds a match, nothing farther can be
   // nearer, and reading only that folder keeps an edit of an alternative elsewhere from
   // re-checking this Service (500 examples of one app cost 500 checks, not 500²).
@@ -85,7 +88,8 @@ export function selectWorkloads(graph: PortGraph, from: Resource, selector: Labe
     unitWorkloads.length === 0 ||
     graph.hasTemplatedWorkloadsIn(key, from) ||
     graph.mayHaveUnseenPodsIn(key, from) ||
-    foreignToUnit(unitWorkloads, selector);
+    foreignToUnit(unitWorkloads, selector) ||
+    namesTemplateHash(selector);
   return { state: unknown ? 'unknown' : 'broken', workloads };
 }
 
@@ -98,7 +102,7 @@ export function selectWorkloads(graph: PortGraph, from: Resource, selector: Labe
 function foreignToUnit(unitWorkloads: readonly Resource[], selector: LabelSelector): boolean {
   const keys = new Set([...selector.matchLabels.keys(), ...selector.matchExpressions.map((expression) => expression.key)]);
   const values = new Set([...selector.matchLabels.values(), ...selector.matchExpressions.flatMap((expression) => expression.values)]);
-  return !unitWorkloads.some((workload) => [...workload.workload!.podLabels].some(([label, value]) => keys.has(label) || values.has(value)));
+  return !unitWorkloads.some((workload) => namesPodOf(selector, workload) || [...workload.workload!.podLabels].some(([label, value]) => keys.has(label) || values.has(value)));
 }
 
 /**
@@ -106,7 +110,12 @@ function foreignToUnit(unitWorkloads: readonly Resource[], selector: LabelSelect
  * workload of the namespace where it has none. A selector reads only the labels it names.
  */
 function selectorCandidates(graph: PortGraph, key: string, selector: LabelSelector): Resource[] {
-  return rarestLabelled(selector, (label, value) => graph.workloadsLabelled(key, label, value)) ?? graph.workloadsIn(key);
+  return rarestLabelled(withoutControllerLabels(selector), (label, value) => graph.workloadsLabelled(key, label, value)) ?? graph.workloadsIn(key);
+}
+
+/** Whether a selector matches some pod of a workload: by its template's labels and by those its controller adds (graph/podLabels.ts). */
+export function selectsPodsOf(selector: LabelSelector, workload: Resource): boolean {
+  return selectorMatches(withoutControllerLabels(selector), workload.workload!.podLabels, workload.workload!.podLabelIncludes) && controllerLabelsMatch(selector, workload);
 }
 
 /**
@@ -143,6 +152,29 @@ export function serviceSelection(graph: PortGraph, service: Resource): Selection
   return selectWorkloads(graph, service, spec.selector);
 }
 
+/**
+ * Workloads of other namespaces whose pods a Service's selector matches, where its own namespace
+ * holds none it selects: a Service selects pods of its own namespace only, so these are the
+ * evidence that it selects nothing (the same evidence a backend to a Service of another namespace
+ * gives). Only where the Service and the workloads both write their namespaces and they differ,
+ * the workloads share a unit with the Service, and nothing in its unit may make pods the
+ * workspace does not show.
+ */
+export function selectedInOtherNamespaces(graph: PortGraph, service: Resource, selection: Selection): Resource[] {
+  const selector = service.service?.selector;
+  const own = namespaceKey(service);
+  if (selection.state === 'ok' || !selector || own === '' || service.templated || selector.incomplete || selector.placeholder || service.service!.type === 'ExternalName') return [];
+  if (inPartialBuild(service) || graph.mayHaveUnseenPodsIn(own, service) || graph.hasTemplatedWorkloadsIn(own, service)) return [];
+  const candidates = rarestLabelled(withoutControllerLabels(selector), (label, value) => graph.workloadsLabelledAnywhere(label, value));
+  if (!candidates) return [];
+  const linked = new Set(linkedNamespaces(own));
+  return withinBuild(service, candidates).filter((workload) => {
+    const ns = namespaceKey(workload);
+    // Pods of an unrelated example in another namespace are no evidence about this Service.
+    return ns !== '' && !linked.has(ns) && !workload.templated && sharesUnit(service, workload) && selectsPodsOf(selector, workload);
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Service port → container ports
 
@@ -166,8 +198,10 @@ export interface TargetResolution {
   matches: ContainerPortRef[];
   /** Declared container ports that match by number or name but not by protocol. */
   protocolMismatches: ContainerPortRef[];
-  /** Evidence from env vars or flags that explains an undeclared numeric target. */
+  /** Evidence from env vars, flags, config files, images or probes that explains an undeclared numeric target. */
   explainedBy: { container: Container; bind: BindPort }[];
+  /** Evidence of other ports the processes bind (where the target is not explained): what messages may say they listen on. */
+  listening: { container: Container; bind: BindPort }[];
   /** Every declared port of the serving containers, for messages and fixes. */
   declared: ContainerPortRef[];
   /** One sentence on why the state is unknown, for hovers. */
@@ -180,7 +214,7 @@ export function resolveTarget(graph: PortGraph, service: Resource, servicePort: 
   const target = servicePort.targetPort ?? servicePort.port;
   const containers = servingContainers(workload);
   const declared: ContainerPortRef[] = containers.flatMap((container) => container.ports.map((port) => ({ container, port })));
-  const result: TargetResolution = { workload, state: 'unknown', target, implicit, matches: [], protocolMismatches: [], explainedBy: [], declared };
+  const result: TargetResolution = { workload, state: 'unknown', target, implicit, matches: [], protocolMismatches: [], explainedBy: [], listening: [], declared };
   if (!target || target.kind === 'unknown') {
     result.unknownReason = 'the target port is computed by a template or placeholder';
     return result;
@@ -206,13 +240,17 @@ export function resolveTarget(graph: PortGraph, service: Resource, servicePort: 
   if (target.kind === 'number') {
     let unknownBind = false;
     for (const container of containers) {
-      for (const bind of bindPorts(graph, workload, container, options.bindPortEnvNames)) {
+      for (const bind of [...bindPorts(graph, workload, container, options.bindPortEnvNames), ...probeBindPorts(container)]) {
         if (bind.port === target.number) result.explainedBy.push({ container, bind });
         else if (bind.port === undefined) unknownBind = true;
+        else result.listening.push({ container, bind });
       }
     }
     if (result.explainedBy.length === 0 && containers.length > 0) {
-      for (const bind of configFileBindPorts(graph, workload)) if (bind.port === target.number) result.explainedBy.push({ container: containers[0], bind });
+      for (const bind of configFileBindPorts(graph, workload)) {
+        if (bind.port === target.number) result.explainedBy.push({ container: containers[0], bind });
+        else result.listening.push({ container: containers[0], bind });
+      }
     }
     if (result.explainedBy.length > 0) {
       result.state = 'ok';

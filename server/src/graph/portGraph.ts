@@ -89,6 +89,8 @@ export class PortGraph {
   private readonly filesByUri = new Map<string, ParsedFile>();
   private readonly namespaces = new Map<string, NamespaceIndex>();
   private readonly servicesByName = new NameIndex();
+  /** Workloads by each `key=value` of their pod labels, across namespaces (for "these pods are in namespace X"). */
+  private readonly workloadsByLabelAnywhere = new Map<string, Set<Resource>>();
   private generation = 0;
   private parsedResources = 0;
   private resourceTotal = 0;
@@ -307,6 +309,14 @@ export class PortGraph {
     return out.length > 1 ? out.sort(byId) : out;
   }
 
+  /** Workloads in any namespace whose pod labels include `label=value`, in resource-id order. */
+  workloadsLabelledAnywhere(label: string, value: string): Resource[] {
+    this.settle();
+    this.recorder?.(`labelany:${label}=${value}`);
+    const set = this.workloadsByLabelAnywhere.get(`${label}=${value}`);
+    return set ? [...set].sort(byId) : [];
+  }
+
   /** Whether a unit of `from` holds a workload whose pod labels a template writes in a way the model cannot read as plain labels. */
   hasTemplatedWorkloadsIn(key: string, from: Resource): boolean {
     return this.some(key, 'nsflags', (ns) => anySharesUnit(ns.templatedWorkloads, from));
@@ -351,7 +361,10 @@ export class PortGraph {
       out.add(`wldir:${ns}:${directoryOf(resource.uri)}`);
       out.add(`wls:${ns}`);
       out.add(`wlany:${ns}`);
-      for (const [label, value] of resource.workload.podLabels) out.add(`label:${ns}:${label}=${value}`);
+      for (const [label, value] of resource.workload.podLabels) {
+        out.add(`label:${ns}:${label}=${value}`);
+        out.add(`labelany:${label}=${value}`);
+      }
       if (labelsInDoubt(resource)) out.add(`nsflags:${ns}`);
     } else if (resource.service) {
       out.add(`svcdir:${ns}:${directoryOf(resource.uri)}`);
@@ -453,6 +466,14 @@ export class PortGraph {
           set.delete(resource);
           if (set.size === 0) ns.workloadsByLabel.delete(key);
         }
+        let anywhere = this.workloadsByLabelAnywhere.get(key);
+        if (add) {
+          if (!anywhere) this.workloadsByLabelAnywhere.set(key, (anywhere = new Set()));
+          anywhere.add(resource);
+        } else if (anywhere) {
+          anywhere.delete(resource);
+          if (anywhere.size === 0) this.workloadsByLabelAnywhere.delete(key);
+        }
       }
       if (labelsInDoubt(resource)) toggle(ns.templatedWorkloads, resource, add);
     } else if (resource.service) {
@@ -543,7 +564,8 @@ function anySharesUnit(causes: ReadonlySet<Resource>, from: Resource): boolean {
 
 /** Whether a workload's pod labels may be other than the model read: a template writes them in a way it cannot follow. */
 function labelsInDoubt(workload: Resource): boolean {
-  return workload.templated && (!workload.templatePartsKnown || workload.workload?.podLabelsOpen !== false);
+  if (!workload.templated) return workload.workload?.podLabelsOpen === true;
+  return !workload.templatePartsKnown || workload.workload?.podLabelsOpen !== false;
 }
 
 function byId(a: Resource, b: Resource): number {

@@ -2,7 +2,7 @@
 
 import type { YAMLMap } from 'yaml';
 import { compactMap, exactArray } from './compact';
-import type { YamlReader } from './yamlTree';
+import { hasFormatPlaceholder, type YamlReader } from './yamlTree';
 import type {
   Backend,
   ConfigData,
@@ -108,7 +108,9 @@ function readWorkload(r: YamlReader, map: YAMLMap, kind: string): Workload {
     const restartPolicy = r.stringAt(item, 'restartPolicy')?.value;
     containers.push(readContainer(r, item, restartPolicy === 'Always' ? 'sidecar' : 'init'));
   }
-  const selectorNode = kind === 'Pod' ? undefined : r.at(map, 'spec', 'selector');
+  // A CronJob's Jobs take the selector of its jobTemplate (which the API server generates).
+  const selectorParent = kind === 'CronJob' ? r.at(map, 'spec', 'jobTemplate', 'spec') : r.get(map, 'spec');
+  const selectorNode = kind === 'Pod' ? undefined : r.get(selectorParent, 'selector');
   const selector = selectorNode ? (MAP_SELECTOR_KINDS.has(kind) ? mapSelector(r, r.get(map, 'spec'), 'selector') : readLabelSelector(r, selectorNode)) : undefined;
   const workload: Workload = {
     podLabels: compactMap(labels.entries),
@@ -121,6 +123,15 @@ function readWorkload(r: YamlReader, map: YAMLMap, kind: string): Workload {
     hostNetwork: r.boolean(r.get(podSpec, 'hostNetwork')) === true,
     configVolumes: readConfigVolumes(r, podSpec),
   };
+  const manualSelector = kind === 'Job' || kind === 'CronJob' ? r.boolean(r.get(selectorParent, 'manualSelector')) : undefined;
+  if (manualSelector !== undefined) workload.manualSelector = manualSelector;
+  if (templatePath && workload.replicas === undefined && r.at(map, 'spec', 'replicas') !== undefined) workload.replicasUnknown = true;
+  if (kind === 'StatefulSet') {
+    const start = literalInteger(r, r.at(map, 'spec', 'ordinals', 'start'));
+    if (start !== undefined) workload.ordinalsStart = start;
+  }
+  // A label a test generator or envsubst fills in (`backend: {self.path.k8s}`) is not known.
+  if (!r.templated && [...labels.entries.values()].some(hasFormatPlaceholder)) workload.podLabelsOpen = true;
   if (r.templated) {
     // The API server requires a controller's template labels to carry its selector's, so the
     // includes of the selector are the pods' too.
@@ -182,7 +193,7 @@ function literalInteger(r: YamlReader, node: unknown): number | undefined {
 
 function readContainer(r: YamlReader, node: unknown, role: ContainerRole): Container {
   const ports: ContainerPort[] = r.items(r.get(node, 'ports')).map((item) => {
-    const protocol = r.knownString(r.get(item, 'protocol'));
+    const protocol = nonEmpty(r.knownString(r.get(item, 'protocol')));
     return {
       name: r.knownString(r.get(item, 'name')),
       containerPort: r.integerPort(r.get(item, 'containerPort')),
@@ -270,14 +281,27 @@ function readLabelSelector(r: YamlReader, node: unknown): LabelSelector | undefi
     return [{ key: key.value, operator: operator.value, values }];
   });
   const incomplete = unreadable || matchLabels.symbolic || r.isTemplated(node);
-  return withIncludes({ matchLabels: compactMap(matchLabels.entries), matchExpressions, span, incomplete }, matchLabels.includes, unreadable);
+  const values = [...matchLabels.entries.values(), ...matchExpressions.flatMap((expression) => expression.values)];
+  return withPlaceholders(r, withIncludes({ matchLabels: compactMap(matchLabels.entries), matchExpressions, span, incomplete }, matchLabels.includes, unreadable), values);
+}
+
+/** Marks a plain file's selector whose values another template syntax fills in (`{self.path.k8s}`, `${APP}`): what it selects is unknown. */
+function withPlaceholders(r: YamlReader, selector: LabelSelector, values: Iterable<string>): LabelSelector {
+  if (r.templated) return selector;
+  for (const value of values) {
+    if (!hasFormatPlaceholder(value)) continue;
+    selector.placeholder = true;
+    selector.incomplete = true;
+    break;
+  }
+  return selector;
 }
 
 /** A plain label map used as a selector (Service, ReplicationController): `key` of `parent`. */
 function mapSelector(r: YamlReader, parent: unknown, key: string): LabelSelector | undefined {
   const labels = r.labelMap(parent, key);
   if (!labels.span || !r.pair(parent, key)) return undefined;
-  return withIncludes({ matchLabels: compactMap(labels.entries), matchExpressions: [], span: labels.span, incomplete: !labels.complete || labels.symbolic }, labels.includes, !labels.complete);
+  return withPlaceholders(r, withIncludes({ matchLabels: compactMap(labels.entries), matchExpressions: [], span: labels.span, incomplete: !labels.complete || labels.symbolic }, labels.includes, !labels.complete), labels.entries.values());
 }
 
 /** Adds what a template says about a selector, only where it says something (plain YAML keeps its old shape). */
@@ -289,22 +313,29 @@ function withIncludes(selector: LabelSelector, includes: string[], unreadable: b
 
 function readService(r: YamlReader, map: YAMLMap): ServiceSpec {
   const spec = r.get(map, 'spec');
-  const type = r.knownString(r.get(spec, 'type'));
+  const type = nonEmpty(r.knownString(r.get(spec, 'type')));
   const selector = mapSelector(r, spec, 'selector');
   const portsPair = r.pair(spec, 'ports');
   let portsIncomplete = r.addsEntries(portsPair);
   const ports: ServicePort[] = r.items(r.get(spec, 'ports')).map((item, index) => {
-    const protocol = r.knownString(r.get(item, 'protocol'));
+    const protocol = nonEmpty(r.knownString(r.get(item, 'protocol')));
+    const targetPortNode = r.get(item, 'targetPort');
+    const targetPort = r.port(targetPortNode);
+    // `targetPort: 0` and `targetPort: ""` are Go's zero values (dumps of generated objects hold
+    // them): unset, so the API server makes the target `port`.
+    const zero = r.isTemplated(targetPortNode) ? undefined : r.scalar(targetPortNode)?.value;
+    const unset = targetPort !== undefined && (zero === 0 || zero === '');
     const servicePort: ServicePort = {
       index,
       name: r.knownString(r.get(item, 'name')),
       port: r.integerPort(r.get(item, 'port')),
-      targetPort: r.port(r.get(item, 'targetPort')),
+      targetPort: unset ? undefined : targetPort,
       nodePort: r.integerPort(r.get(item, 'nodePort')),
       protocol: protocol?.value ?? 'TCP',
       protocolSpan: protocol?.span,
       span: r.span(item) ?? { start: 0, end: 0 },
     };
+    if (unset) servicePort.unsetTargetPort = targetPort.span;
     if (r.templated) {
       servicePort.incomplete = !r.map(item) || r.addsEntries(r.map(item)) || r.unresolvedIn(r.pair(item, 'name')) || r.unresolvedIn(r.pair(item, 'protocol'));
       if (servicePort.incomplete) portsIncomplete = true;
@@ -320,9 +351,21 @@ function readService(r: YamlReader, map: YAMLMap): ServiceSpec {
     // An empty selector selects nothing and leaves Endpoints to someone else, like no selector.
     selector: selector && (selector.matchLabels.size > 0 || selector.incomplete) ? selector : undefined,
     ports,
-    externalTrafficPolicy: r.knownString(r.get(spec, 'externalTrafficPolicy')),
+    externalTrafficPolicy: nonEmpty(r.knownString(r.get(spec, 'externalTrafficPolicy'))),
+    ...healthCheckNodePort(r, spec),
     span: r.span(spec) ?? r.span(map) ?? { start: 0, end: 0 },
   };
+}
+
+/** `healthCheckNodePort`, where it is set (0 asks for none, like leaving it out). */
+function healthCheckNodePort(r: YamlReader, spec: unknown): Pick<ServiceSpec, 'healthCheckNodePort'> {
+  const port = r.integerPort(r.get(spec, 'healthCheckNodePort'));
+  return port && !(port.kind === 'number' && port.number === 0) ? { healthCheckNodePort: port } : {};
+}
+
+/** A string field written as `""` is Go's zero value, which the API server treats as unset (and defaults). */
+function nonEmpty(value: Located<string> | undefined): Located<string> | undefined {
+  return value?.value === '' ? undefined : value;
 }
 
 function readIngress(r: YamlReader, map: YAMLMap): IngressSpec {
@@ -355,11 +398,15 @@ function readIngressBackend(r: YamlReader, node: unknown, host: string | undefin
     const nameNode = r.at(service, 'port', 'name');
     const port = numberNode ? r.integerPort(numberNode) : nameNode ? r.port(nameNode) : undefined;
     // `port.name: "8080"` is still a name; `port.name` never means a number.
-    return { serviceName, namespace: undefined, port, portField: numberNode ? 'port.number' : 'port.name', host, path, span };
+    const backend: Backend = { serviceName, namespace: undefined, port, portField: numberNode ? 'port.number' : 'port.name', host, path, span };
+    if (r.pair(service, 'port') === undefined && !r.addsEntries(r.map(service))) backend.portMissing = true;
+    return backend;
   }
   const serviceName = r.knownString(r.get(node, 'serviceName'));
   if (!serviceName) return undefined;
-  return { serviceName, namespace: undefined, port: r.port(r.get(node, 'servicePort')), portField: 'servicePort', host, path, span };
+  const backend: Backend = { serviceName, namespace: undefined, port: r.port(r.get(node, 'servicePort')), portField: 'servicePort', host, path, span };
+  if (r.pair(node, 'servicePort') === undefined && !r.addsEntries(r.map(node))) backend.portMissing = true;
+  return backend;
 }
 
 function readRoute(r: YamlReader, map: YAMLMap): RouteSpec {
@@ -386,7 +433,18 @@ function readRoute(r: YamlReader, map: YAMLMap): RouteSpec {
       });
     }
   }
-  return { backends: exactArray(backends), requiresPort: true };
+  const serviceParents: Backend[] = [];
+  for (const ref of r.items(r.get(spec, 'parentRefs'))) {
+    const kind = r.knownString(r.get(ref, 'kind'))?.value;
+    const group = r.knownString(r.get(ref, 'group'))?.value ?? '';
+    const serviceName = r.knownString(r.get(ref, 'name'));
+    const span = r.span(ref);
+    if (kind !== 'Service' || (group !== '' && group !== 'core') || !serviceName || !span) continue;
+    serviceParents.push({ serviceName, namespace: r.knownString(r.get(ref, 'namespace')), port: r.integerPort(r.get(ref, 'port')), portField: 'port', host, path: undefined, span });
+  }
+  const route: RouteSpec = { backends: exactArray(backends), requiresPort: true };
+  if (serviceParents.length > 0) route.serviceParents = serviceParents;
+  return route;
 }
 
 function readGateway(r: YamlReader, map: YAMLMap): GatewaySpec {

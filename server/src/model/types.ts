@@ -137,6 +137,11 @@ export interface LabelSelector {
   /** True where part of the selector is a template action or otherwise unreadable. */
   incomplete: boolean;
   /**
+   * True where a value is a placeholder another template syntax fills in before the object is
+   * applied (`{self.path.k8s}`, `${APP}`, Jinja): nothing the workspace holds tells what it selects.
+   */
+  placeholder?: boolean;
+  /**
    * Template includes that write labels into the selector (`include "chart.selectorLabels" .`):
    * a pod template whose labels include the same ones matches them. Values of `matchLabels` may
    * also be an action written as `{{ include "chart.name" . }}`, equal only to the same action.
@@ -159,8 +164,10 @@ export interface Workload {
   /** Labels of the pod template (for a Pod, its own labels). */
   podLabels: ReadonlyMap<string, string>;
   podLabelsSpan: Span | undefined;
-  /** `spec.selector` of a controller; undefined for a Pod. */
+  /** `spec.selector` of a controller (for a CronJob, `spec.jobTemplate.spec.selector`); undefined for a Pod. */
   selector: LabelSelector | undefined;
+  /** A Job's `spec.manualSelector` (a CronJob's `spec.jobTemplate.spec.manualSelector`), where it is written as a boolean. */
+  manualSelector?: boolean;
   containers: Container[];
   /** The path of the pod spec, for messages: `spec.template.spec`, `spec.jobTemplate.spec.template.spec`. */
   podSpecPath: string;
@@ -168,6 +175,10 @@ export interface Workload {
   serviceName: Located<string> | undefined;
   /** `spec.replicas` where it is a literal integer; undefined where it is absent or computed. */
   replicas?: number;
+  /** True where `spec.replicas` is written but not as a literal integer (a template action, a placeholder). */
+  replicasUnknown?: boolean;
+  /** A StatefulSet's first ordinal (`spec.ordinals.start`) where it is written as a literal integer; its pods are numbered from it. */
+  ordinalsStart?: number;
   /** `hostNetwork: true`: the pod shares its node's network, so every containerPort is a port of the node. */
   hostNetwork?: boolean;
   /** ConfigMaps and Secrets the pod mounts as volumes: config files that may say where the process listens. */
@@ -177,7 +188,10 @@ export interface Workload {
    * (the API server requires the template's labels to carry the selector's).
    */
   podLabelIncludes?: string[];
-  /** True where a template may give the pods labels the model cannot read as plain pairs (an include, an unresolved value). */
+  /**
+   * True where a template may give the pods labels the model cannot read as plain pairs (an
+   * include, an unresolved value), or, in a plain file, a label is another syntax's placeholder.
+   */
   podLabelsOpen?: boolean;
   /** True where a template may add or change containers, their ports, env, envFrom or args (what the model read may not be all). */
   portsIncomplete?: boolean;
@@ -262,6 +276,8 @@ export interface ServiceSpec {
   selector: LabelSelector | undefined;
   ports: ServicePort[];
   externalTrafficPolicy: Located<string> | undefined;
+  /** `spec.healthCheckNodePort`; 0 (unset) is left out. */
+  healthCheckNodePort?: PortValue;
   span: Span;
   /** True where a template may add ports, or rename or re-protocol one (what the model read may not be all). */
   portsIncomplete?: boolean;
@@ -278,6 +294,8 @@ export interface ServicePort {
   span: Span;
   /** True where a template action the model cannot resolve may set this entry's name or protocol, or add fields. */
   incomplete?: boolean;
+  /** Where `targetPort: 0` or `targetPort: ""` is written: Go's zero value, unset, so the target is `port` (a fix sets it rather than adding a key). */
+  unsetTargetPort?: Span;
 }
 
 /** Where a request reaches a Service from outside it: an Ingress backend or a route's backendRef. */
@@ -291,6 +309,8 @@ export interface Backend {
   host: string | undefined;
   path: string | undefined;
   span: Span;
+  /** True for an Ingress backend that names a Service and no port at all (the field is absent). */
+  portMissing?: boolean;
 }
 
 export interface IngressSpec {
@@ -302,6 +322,11 @@ export interface RouteSpec {
   backends: Backend[];
   /** True for the route kinds whose backendRefs must carry a port. */
   requiresPort: boolean;
+  /**
+   * parentRefs of kind Service (Gateway API for service meshes, GAMMA): the route applies to
+   * requests sent to that Service. `port` is the parentRef's optional port.
+   */
+  serviceParents?: Backend[];
 }
 
 export interface GatewayListener {

@@ -266,7 +266,7 @@ export class YamlReader {
         }
         continue;
       }
-      entries.set(name.value, this.string(entry.value)?.value ?? '');
+      entries.set(name.value, this.string(entry.value)?.value ?? this.formatPlaceholder(entry.value) ?? '');
     }
     if (!this.template) {
       if (map && this.actions.length > 0 && touchesAction(this.actions, this.span(map)!)) result.complete = false;
@@ -371,7 +371,7 @@ export class YamlReader {
         complete = false;
         continue;
       }
-      entries.set(key.value, value?.value ?? '');
+      entries.set(key.value, value?.value ?? this.formatPlaceholder(pair.value) ?? '');
     }
     return { entries, complete };
   }
@@ -382,7 +382,11 @@ export class YamlReader {
    */
   port(node: unknown): PortValue | undefined {
     const scalar = this.scalar(node);
-    if (!scalar) return undefined;
+    if (!scalar) {
+      const placeholder = this.formatPlaceholder(node);
+      const span = placeholder === undefined ? undefined : this.span(this.resolve(node));
+      return placeholder !== undefined && span ? { kind: 'unknown', text: placeholder, span } : undefined;
+    }
     const span = this.span(scalar);
     if (!span) return undefined;
     const text = this.written(span) ?? (typeof scalar.source === 'string' ? scalar.source : String(scalar.value));
@@ -400,12 +404,42 @@ export class YamlReader {
     return undefined;
   }
 
+  /**
+   * The text of a Python or shell format placeholder written bare where a scalar belongs:
+   * `{self.path.k8s}` parses as a flow map with one key and no value. Test generators fill these
+   * in before anything is applied, so they are placeholders, not maps.
+   */
+  formatPlaceholder(node: unknown): string | undefined {
+    const map = this.map(node);
+    if (!map || !map.flow || map.items.length !== 1) return undefined;
+    const pair = map.items[0];
+    const value = this.resolve(pair.value);
+    if (value !== undefined && !(isScalar(value) && value.value === null)) return undefined;
+    const key = isScalar(pair.key) ? pair.key.value : undefined;
+    if (typeof key === 'string' && FORMAT_FIELD.test(key)) return `{${key}}`;
+    // Jinja's `{{ name }}` parses as a map whose one key is the map `{ name }`.
+    const inner = isMap(pair.key) && pair.key.items.length === 1 && isScalar(pair.key.items[0].key) ? pair.key.items[0].key.value : undefined;
+    return typeof inner === 'string' && FORMAT_FIELD.test(inner) ? `{{ ${inner} }}` : undefined;
+  }
+
   /** Reads a field Kubernetes types as an integer: a string there is a placeholder, so unknown. */
   integerPort(node: unknown): PortValue | undefined {
     const port = this.port(node);
     if (port?.kind === 'name') return { kind: 'unknown', text: port.name, span: port.span };
     return port;
   }
+}
+
+/** A field of a format string: `self.path.k8s`, `port`, `0`. */
+const FORMAT_FIELD = /^[A-Za-z_0-9][\w.-]*$/;
+
+/**
+ * Text that another template syntax fills in before the object is applied: envsubst (`${VAR}`,
+ * `$VAR`), Python and shell format fields (`{name}`, `{images[kat-server]}`), Jinja (`{{ x }}`,
+ * `{% if %}`), and `<name>`. Such a label value selects nothing that can be known.
+ */
+export function hasFormatPlaceholder(value: string): boolean {
+  return /\$\{|\$[A-Za-z_]|\{\{|\{%|\{[\w.\-\[\]]+\}|<[\w.\- ]+>/.test(value);
 }
 
 /** Values that stand for something filled in later: `${VAR}`, `$VAR`, `<name>`, `{{ … }}`, `PORT`, `__X__`. */

@@ -1,6 +1,7 @@
 // Ingress and Gateway API route → Service: ingress-service-missing, ingress-port-mismatch,
-// route-port-missing. Each reads the backend's namespace (a backendRef's `namespace:`, else the
-// resource's own) and says nothing where the workspace cannot tell.
+// route-port-missing (a route's backendRef, or an Ingress backend, without a port). Each reads
+// the backend's namespace (a backendRef's `namespace:`, else the resource's own) and says
+// nothing where the workspace cannot tell.
 
 import { originNote, originOf, valuePlace } from '../graph/helm';
 import { resolveBackendPort, resolveBackendService, type BackendResolution } from '../graph/links';
@@ -18,11 +19,16 @@ export const backendRules: RuleFamily = (context) => {
         continue;
       }
       const resolution = resolveBackendService(context.graph, resource, backend);
-      if (resource.route?.requiresPort && backend.port === undefined) reportMissingRoutePort(context, resource, backend, resolution);
+      if ((resource.route?.requiresPort && backend.port === undefined) || (resource.ingress && backend.portMissing)) reportMissingRoutePort(context, resource, backend, resolution);
       // A backendRef of weight 0 receives no requests, so where it leads breaks nothing.
       if (resource.route && hasZeroWeight(context, resource, backend)) continue;
       if (resolution.state === 'broken') reportMissingService(context, resource, backend, resolution);
       else if (resolution.state === 'ok') checkBackendPort(context, resource, backend, resolution.services);
+    }
+    // A mesh route (GAMMA) attaches to the Service whose requests it routes: it must exist, as a backend must.
+    for (const parent of resource.route?.serviceParents ?? []) {
+      const resolution = resolveBackendService(context.graph, resource, parent);
+      if (resolution.state === 'broken') reportMissingService(context, resource, parent, resolution, true);
     }
   }
 };
@@ -30,13 +36,15 @@ export const backendRules: RuleFamily = (context) => {
 // ---------------------------------------------------------------------------------------------
 // ingress-service-missing
 
-function reportMissingService(context: RuleContext, from: Resource, backend: Backend, resolution: BackendResolution): void {
+function reportMissingService(context: RuleContext, from: Resource, backend: Backend, resolution: BackendResolution, parent = false): void {
   const name = backend.serviceName.value;
   const isRoute = from.route !== undefined;
   const elsewhere = resolution.elsewhere;
 
   const where = namespaceLabel(resolution.namespace);
-  let message = `${describe(from)} sends to Service ${name}, but ${where} has no Service ${name}`;
+  let message = parent
+    ? `${describe(from)} is attached to Service ${name} (a parentRef of kind Service: a mesh route for requests to that Service), but ${where} has no Service ${name}, so the route applies to nothing`
+    : `${describe(from)} sends to Service ${name}, but ${where} has no Service ${name}`;
   const fixes: FixHint[] = [];
   const related: RelatedInformation[] = [];
 
@@ -53,6 +61,9 @@ function reportMissingService(context: RuleContext, from: Resource, backend: Bac
     message += `${suggestion ? ' ' : '; '}Service ${name} exists only in ${unique(found).join(', ')}`;
     if (!isRoute) {
       message += `, and an Ingress can only reach Services in its own namespace`;
+    } else if (parent) {
+      message += `; set the parentRef's namespace to ${other}`;
+      if (backend.namespace) fixes.push({ title: `Set the parentRef's namespace to ${other}`, edits: [{ uri: from.uri, span: backend.namespace.span, newText: other }] });
     } else if (backend.namespace) {
       message += `; set the backendRef's namespace to ${other}`;
       fixes.push({ title: `Set the backendRef's namespace to ${other}`, edits: [{ uri: from.uri, span: backend.namespace.span, newText: other }] });
@@ -236,7 +247,11 @@ function reportMissingRoutePort(context: RuleContext, route: Resource, backend: 
   // In a template the port line may come from an include or a conditional the model cannot see.
   if (route.templated) return;
   const name = backend.serviceName.value;
-  let message = `${describe(route)} sends to Service ${name} without a port: a backendRef to a Service must set port`;
+  const ingress = route.ingress !== undefined;
+  const oldShape = backend.portField === 'servicePort';
+  let message = ingress
+    ? `${describe(route)} sends to Service ${name} without a port: an Ingress backend must name the Service port (${oldShape ? 'servicePort' : 'service.port.number or service.port.name'}), so the API server rejects the Ingress`
+    : `${describe(route)} sends to Service ${name} without a port: a backendRef to a Service must set port`;
   const fixes: FixHint[] = [];
   const related: RelatedInformation[] = [];
   if (resolution.state === 'ok') {
@@ -249,8 +264,9 @@ function reportMissingRoutePort(context: RuleContext, route: Resource, backend: 
     const numbers = new Set(resolution.services.map((candidate) => onlyPortNumber(candidate.service!.ports)));
     const [number] = numbers;
     if (numbers.size === 1 && number !== undefined) {
-      const edit = insertLineAfter(context, route.uri, backend.serviceName.span, 'name', `port: ${number}`);
-      if (edit) fixes.push({ title: `Add port: ${number}`, edits: [edit], preferred: true });
+      const line = !ingress ? `port: ${number}` : oldShape ? `servicePort: ${number}` : `port: {number: ${number}}`;
+      const edit = insertLineAfter(context, route.uri, backend.serviceName.span, oldShape ? 'serviceName' : 'name', line);
+      if (edit) fixes.push({ title: `Add ${line}`, edits: [edit], preferred: true });
     }
   }
   context.report({ rule: 'route-port-missing', uri: route.uri, span: backend.serviceName.span, message, related, fixes });

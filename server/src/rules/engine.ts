@@ -285,6 +285,7 @@ function mattersClusterWide(resource: Resource): boolean {
   return (
     service.type !== 'ClusterIP' ||
     service.externalTrafficPolicy !== undefined ||
+    service.healthCheckNodePort !== undefined ||
     service.ports.some((port) => port.nodePort !== undefined) ||
     [...resource.annotations.keys()].some((key) => key.includes('external-traffic'))
   );

@@ -4,7 +4,7 @@
 // workspace can say whether those pods expose them. An egress rule's ports belong to whatever the
 // pods talk to (other pods, databases outside the cluster, DNS), so they are never reported here.
 
-import { bindPorts } from '../graph/bindPorts';
+import { bindPorts, probeBindPorts } from '../graph/bindPorts';
 import { selectWorkloads, servingContainers, type ContainerPortRef } from '../graph/links';
 import type { LabelSelector, NetworkPolicyPort, Resource } from '../model/types';
 import { containerLabel, containerPortNumber, describeContainerPort, describeContainerPorts } from './portText';
@@ -34,7 +34,7 @@ function everyPod(policy: Resource): LabelSelector {
 interface Exposure {
   workload: Resource;
   declared: ContainerPortRef[];
-  /** Ports its processes bind by env or flag; undefined inside means a value the workspace does not hold. */
+  /** Ports its processes bind by env, flag or probe; undefined inside means a value the workspace does not hold. */
   bound: (number | undefined)[];
   /** Some serving container declares no ports, so its process may listen on any number. */
   silent: boolean;
@@ -45,7 +45,7 @@ function exposureOf(context: RuleContext, workload: Resource): Exposure {
   return {
     workload,
     declared: containers.flatMap((container) => container.ports.map((port) => ({ container, port }))),
-    bound: containers.flatMap((container) => bindPorts(context.graph, workload, container, context.options.bindPortEnvNames).map((bind) => bind.port)),
+    bound: containers.flatMap((container) => [...bindPorts(context.graph, workload, container, context.options.bindPortEnvNames), ...probeBindPorts(container)].map((bind) => bind.port)),
     silent: containers.some((container) => container.ports.length === 0),
   };
 }
@@ -80,7 +80,7 @@ function checkIngressPort(context: RuleContext, policy: Resource, entry: Network
     rule: 'network-policy-port',
     uri: policy.uri,
     span: port.span,
-    message: `${describe(policy)} allows ingress to ${wording}, but no pod it selects listens there${protocolNote}: ${listed.join('; ')}`,
+    message: `${describe(policy)} allows ingress to ${wording}, but no pod it selects declares it${protocolNote}: ${listed.join('; ')}`,
     related: exposure.flatMap(({ workload, declared }) => declared.map((ref): RelatedInformation => ({
       uri: workload.uri,
       span: ref.port.containerPort?.span ?? ref.port.span,

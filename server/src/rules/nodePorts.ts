@@ -166,6 +166,8 @@ function checkTrafficPolicy(context: RuleContext, service: Resource, types: Type
     }
   }
 
+  checkHealthCheckNodePort(context, service);
+
   const annotation = service.annotations.get(EXTERNAL_TRAFFIC_ANNOTATION);
   if (annotation === undefined) return;
   const key = findAnnotationKey(context, service);
@@ -185,6 +187,33 @@ function checkTrafficPolicy(context: RuleContext, service: Resource, types: Type
     message: `${describe(service)} uses the annotation ${EXTERNAL_TRAFFIC_ANNOTATION}: ${annotation}, which Kubernetes 1.8 removed and ignores: ${field === 'Local' ? 'set spec.externalTrafficPolicy: Local instead' : 'remove it (Cluster is the default)'}`,
     fixes,
   });
+}
+
+/**
+ * `healthCheckNodePort` is the node port a cloud load balancer checks to find the nodes with
+ * local endpoints; the API server accepts it only on a LoadBalancer Service with
+ * `externalTrafficPolicy: Local`. Judged on what this definition writes: type written, and a
+ * policy written or (for a LoadBalancer) defaulted to Cluster.
+ */
+function checkHealthCheckNodePort(context: RuleContext, service: Resource): void {
+  const spec = service.service!;
+  const port = spec.healthCheckNodePort;
+  if (!port || service.templated || !spec.typeSpan) return;
+  const policy = spec.externalTrafficPolicy?.value;
+  let why: string;
+  if (spec.type !== 'LoadBalancer') why = `its type is ${spec.type}`;
+  else if (policy !== 'Local') why = policy === undefined ? 'its externalTrafficPolicy is Cluster (the default)' : `its externalTrafficPolicy is ${policy}`;
+  else return;
+  context.report({
+    rule: 'traffic-policy',
+    uri: service.uri,
+    span: port.span,
+    message: `${describe(service)} sets healthCheckNodePort ${portTextOf(port)}, but ${why}: the API server accepts healthCheckNodePort only on a LoadBalancer Service with externalTrafficPolicy: Local, and rejects this one`,
+  });
+}
+
+function portTextOf(port: { kind: string; number?: number; name?: string; text?: string }): string {
+  return port.kind === 'number' ? String(port.number) : String(port.name ?? port.text);
 }
 
 /** The span of the deprecated annotation's key in the Service's text, if it can be found. */

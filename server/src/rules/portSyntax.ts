@@ -52,9 +52,13 @@ function charactersProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** A written name that is a real value: not empty (which means "no name") and not a placeholder. */
+/**
+ * A written name that is a real value: not empty (which means "no name") and not a placeholder.
+ * An upper-case word such as `INVALID` is a name here: a field that holds only a name is rarely
+ * filled in by substitution, while `PORT` in a field for a number is (see isPlaceholder).
+ */
 function knownName(name: Located<string> | undefined): Located<string> | undefined {
-  return name && name.value !== '' && !isPlaceholder(name.value) ? name : undefined;
+  return name && name.value !== '' && (/^[A-Z][A-Z0-9_]*$/.test(name.value) || !isPlaceholder(name.value)) ? name : undefined;
 }
 
 /** Checks a name written in an IntOrString field (targetPort, probe port, NetworkPolicy port). */
@@ -90,6 +94,7 @@ function checkService(context: RuleContext, service: Resource): void {
   const label = describe(service);
   const seenNumbers = new Map<string, ServicePort>();
   const seenNames = new Map<string, ServicePort>();
+  const seenNodePorts = new Map<string, ServicePort>();
   for (const servicePort of ports) {
     const portLabel = servicePort.port ? `${label} port ${portValueText(servicePort.port)}` : `${label} ports[${servicePort.index}]`;
     const name = knownName(servicePort.name);
@@ -124,6 +129,23 @@ function checkService(context: RuleContext, service: Resource): void {
         });
       } else {
         seenNumbers.set(key, servicePort);
+      }
+    }
+    const nodePort = servicePort.nodePort;
+    if (nodePort?.kind === 'number' && nodePort.number !== 0) {
+      // The API server keys node ports by number and protocol within a Service (TCP and UDP may share one).
+      const key = `${nodePort.number}/${servicePort.protocol}`;
+      const first = seenNodePorts.get(key);
+      if (first) {
+        context.report({
+          rule: 'port-duplicate',
+          uri: service.uri,
+          span: nodePort.span,
+          message: `${label} asks for nodePort ${nodePort.number}/${servicePort.protocol} twice (ports[${first.index}] and ports[${servicePort.index}]): the API server rejects a Service with a duplicate nodePort (spec.ports[${servicePort.index}].nodePort: Duplicate value); give each port its own nodePort, or leave it out to let the cluster allocate one`,
+          related: [{ uri: service.uri, span: first.nodePort!.span, message: `the first nodePort ${nodePort.number}/${servicePort.protocol} of ${label}` }],
+        });
+      } else {
+        seenNodePorts.set(key, servicePort);
       }
     }
     if (name) {

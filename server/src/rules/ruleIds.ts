@@ -13,7 +13,7 @@ export interface RuleMeta {
 export const RULES = [
   { id: 'ingress-service-missing', severity: 'error', summary: 'An Ingress or route backend names a Service that is not in its namespace.' },
   { id: 'ingress-port-mismatch', severity: 'error', summary: "An Ingress or route backend port is not a port of that Service." },
-  { id: 'route-port-missing', severity: 'error', summary: 'A Gateway API backendRef to a Service has no port.' },
+  { id: 'route-port-missing', severity: 'error', summary: 'A Gateway API backendRef or an Ingress backend to a Service has no port.' },
   { id: 'service-selects-nothing', severity: 'warning', summary: "A Service's selector matches no pod template in the workspace." },
   { id: 'target-port-mismatch', severity: 'error', summary: 'A numeric targetPort is not a containerPort of the selected pods.' },
   { id: 'target-port-name-missing', severity: 'error', summary: 'A named targetPort is not the name of a containerPort of the selected pods.' },
@@ -25,15 +25,15 @@ export const RULES = [
   { id: 'node-port-type', severity: 'error', summary: 'A nodePort is set on a ClusterIP or ExternalName Service.' },
   { id: 'port-name-required', severity: 'error', summary: 'A Service with several ports has an unnamed port.' },
   { id: 'port-name-invalid', severity: 'error', summary: 'A port name is not a DNS label (Service) or an IANA_SVC_NAME (container, targetPort).' },
-  { id: 'port-duplicate', severity: 'error', summary: 'A port number or name appears twice in one Service or container.' },
+  { id: 'port-duplicate', severity: 'error', summary: 'A port number, name or nodePort appears twice in one Service or container.' },
   { id: 'port-range', severity: 'error', summary: 'A port is outside 1–65535.' },
   { id: 'host-port', severity: 'warning', summary: 'hostPort is a last resort: one pod per node, and the address moves with the pod.' },
   { id: 'probe-port-missing', severity: 'warning', summary: "A probe's port is not a port of its container." },
   { id: 'network-policy-port', severity: 'warning', summary: 'A NetworkPolicy port that no selected pod exposes.' },
-  { id: 'traffic-policy', severity: 'warning', summary: 'externalTrafficPolicy on a Service that has no external traffic, or the deprecated OnlyLocal annotation.' },
+  { id: 'traffic-policy', severity: 'warning', summary: 'externalTrafficPolicy on a Service that has no external traffic, healthCheckNodePort where the API server refuses it, or the deprecated OnlyLocal annotation.' },
   { id: 'service-monitor-port', severity: 'warning', summary: 'A ServiceMonitor or PodMonitor scrapes a port that none of the Services or pods it selects has.' },
   { id: 'statefulset-service-name', severity: 'warning', summary: "A StatefulSet's serviceName is not a headless Service that selects its pods." },
-  { id: 'selector-mismatch', severity: 'error', summary: "A workload's selector does not match its own pod template's labels." },
+  { id: 'selector-mismatch', severity: 'error', summary: "A workload's selector does not match its own pod template's labels, is missing (apps/v1), or is written where the API server generates it (Job, CronJob)." },
 ] as const satisfies readonly RuleMeta[];
 
 export type RuleId = (typeof RULES)[number]['id'];

@@ -1,7 +1,9 @@
 // Service → pods: service-selects-nothing, target-port-mismatch, target-port-name-missing,
 // implicit-target-port, protocol-mismatch. Every selected workload is checked, not any one.
 
-import { resolveTarget, serviceSelection, type ContainerPortRef, type TargetResolution } from '../graph/links';
+import { resolveTarget, selectedInOtherNamespaces, serviceSelection, type ContainerPortRef, type TargetResolution } from '../graph/links';
+import { statefulSetPodsNote, withoutControllerLabels } from '../graph/podLabels';
+import { namespaceKey } from '../graph/portGraph';
 import { byIdentity } from '../graph/units';
 import { originNote, originOf, valuePlace } from '../graph/helm';
 import type { PortValue, Resource, ServicePort, Span } from '../model/types';
@@ -14,13 +16,20 @@ export const targetRules: RuleFamily = (context) => {
     const spec = service.service;
     if (!spec) continue;
     const selection = serviceSelection(context.graph, service);
-    if (selection.state === 'broken' && spec.selector) {
+    const elsewhere = selectedInOtherNamespaces(context.graph, service, selection);
+    if ((selection.state === 'broken' || elsewhere.length > 0) && spec.selector) {
       const labels = [...spec.selector.matchLabels].map(([key, value]) => `${key}=${value}`).join(', ');
+      const namespaces = [...new Set(elsewhere.map((workload) => namespaceKey(workload)))];
+      const found = elsewhere.slice(0, 3).map((workload) => `${describe(workload)} (${context.where(workload.uri)})`).join(', ');
       context.report({
         rule: 'service-selects-nothing',
         uri: service.uri,
         span: spec.selector.span,
-        message: `${describe(service)} selects pods with ${labels}, but no pod template in its namespace has these labels: the Service has no endpoints`,
+        message:
+          elsewhere.length > 0
+            ? `${describe(service)} selects pods with ${labels}, but no pod template in namespace ${namespaceKey(service)} has these labels: the pods that do are in namespace ${namespaces.join(', ')} (${found}${elsewhere.length > 3 ? ', …' : ''}), and a Service selects pods of its own namespace only, so it has no endpoints`
+            : `${describe(service)} selects pods with ${labels}, but ${podsNote(context, service) ?? 'no pod template in its namespace has these labels'}: the Service has no endpoints`,
+        related: elsewhere.map((workload) => ({ uri: workload.uri, span: workload.workload!.podLabelsSpan ?? workload.kindSpan, message: `pod template labels of ${describe(workload)} in namespace ${namespaceKey(workload)}` })),
       });
       continue;
     }
@@ -38,6 +47,15 @@ export const targetRules: RuleFamily = (context) => {
     }
   }
 };
+
+/** Where a selector names a StatefulSet's pod by name (`statefulset.kubernetes.io/pod-name: web-3`), which pods that StatefulSet runs. */
+function podsNote(context: RuleContext, service: Resource): string | undefined {
+  const selector = service.service!.selector!;
+  // The same object back means the selector names no label a controller adds.
+  if (selector === withoutControllerLabels(selector)) return undefined;
+  const note = statefulSetPodsNote(selector, context.graph.workloadsIn(namespaceKey(service)));
+  return note && `${note}, so no pod has these labels`;
+}
 
 type TargetRule = 'protocol-mismatch' | 'target-port-name-missing' | 'implicit-target-port' | 'target-port-mismatch';
 
@@ -106,7 +124,7 @@ function reportBrokenTarget(context: RuleContext, service: Resource, servicePort
       rule: 'target-port-name-missing',
       uri: service.uri,
       span: target.span,
-      message: `${describe(service)} sends ${portLabel} to targetPort ${target.name}${targetNote}, but no container of ${describe(workload)} (${where}) has a port named ${target.name}: its containerPorts are ${declaredText}${others}`,
+      message: `${describe(service)} sends ${portLabel} to targetPort ${target.name}${targetNote}, but ${describe(workload)} (${where}) declares no port named ${target.name} (its containerPorts are ${declaredText})${others}`,
       related,
       fixes: single ? targetFixes(service, resolution) : [],
     });
@@ -118,7 +136,7 @@ function reportBrokenTarget(context: RuleContext, service: Resource, servicePort
       rule: 'implicit-target-port',
       uri: service.uri,
       span: target.span,
-      message: `${describe(service)} ${portLabel} has no targetPort, so traffic goes to ${target.number}, but no container of ${describe(workload)} (${where}) listens on ${target.number}: its containerPorts are ${declaredText}${others}`,
+      message: `${describe(service)} ${portLabel} has no targetPort, so traffic goes to ${target.number}, but ${describe(workload)} (${where}) declares no containerPort ${target.number} (its containerPorts are ${declaredText})${listeningText(resolution)}${others}`,
       related,
       fixes: single
         ? (resolution.declared
@@ -138,7 +156,7 @@ function reportBrokenTarget(context: RuleContext, service: Resource, servicePort
     rule: 'target-port-mismatch',
     uri: service.uri,
     span: target.span,
-    message: `${describe(service)} sends ${portLabel} to targetPort ${target.number}${targetNote}, but no container of ${describe(workload)} (${where}) listens on ${target.number}: its containerPorts are ${declaredText}${others}`,
+    message: `${describe(service)} sends ${portLabel} to targetPort ${target.number}${targetNote}, but ${describe(workload)} (${where}) declares no containerPort ${target.number} (its containerPorts are ${declaredText})${listeningText(resolution)}${others}`,
     related,
     fixes: single ? targetFixes(service, resolution) : [],
   });
@@ -163,6 +181,31 @@ function othersNote(context: RuleContext, group: TargetResolution[][]): string {
 
 function unique(values: string[]): string[] {
   return [...new Set(values)];
+}
+
+/**
+ * What the evidence says the processes bind, where there is any (env vars, flags, config files,
+ * image defaults, probes): `, and its process listens on 3000 (PORT=3000)`. Without evidence a
+ * message speaks of declarations only: containerPort is documentation, not proof of a listener.
+ */
+function listeningText(resolution: TargetResolution): string {
+  const declared = new Set(resolution.declared.map((ref) => (ref.port.containerPort?.kind === 'number' ? ref.port.containerPort.number : undefined)));
+  const seen = new Set<number>();
+  const written: string[] = [];
+  const defaults: number[] = [];
+  for (const { bind } of resolution.listening) {
+    if (bind.port === undefined || seen.has(bind.port)) continue;
+    seen.add(bind.port);
+    // An image's defaults are many; the ones the container declares are in the message already.
+    if (bind.source === 'image') {
+      if (!declared.has(bind.port)) defaults.push(bind.port);
+    } else written.push(`${bind.port} (${bind.source === 'probe' ? `its ${bind.label} checks it` : bind.description})`);
+  }
+  const parts: string[] = [];
+  const containers = new Set(resolution.listening.filter(({ bind }) => bind.source !== 'image').map((item) => item.container));
+  if (written.length > 0) parts.push(`${containers.size > 1 ? 'its processes listen' : 'its process listens'} on ${written.slice(0, 4).join(', ')}${written.length > 4 ? ', …' : ''}`);
+  if (defaults.length > 0) parts.push(`its image listens on ${defaults.slice(0, 6).join(', ')}${defaults.length > 6 ? ', …' : ''} by default`);
+  return parts.length > 0 ? `, and ${parts.join(', and ')}` : '';
 }
 
 /** Set targetPort to each declared port (by number, or by name where the container names it), or containerPort to the target. */
@@ -202,6 +245,8 @@ function insertTargetPort(context: RuleContext, service: Resource, servicePort: 
   const file = context.graph.file(service.uri);
   const port = servicePort.port;
   if (!file || !port) return undefined;
+  // `targetPort: 0` is written already: set it rather than add a second key.
+  if (servicePort.unsetTargetPort) return { uri: service.uri, span: servicePort.unsetTargetPort, newText: value };
   return insertMapEntry(file.text, service.uri, port.span, `targetPort: ${value}`);
 }
 

@@ -49,7 +49,7 @@ suite('hover', () => {
       '✓ targetPort 8081 (shop/service.yaml:15)',
       '✗ Deployment storefront / container storefront containerPorts 8080 (http), 9102 (metrics) (shop/deployment.yaml:19)',
     ]);
-    assert.match(card, /No container listens on 8081/);
+    assert.match(card, /No container declares 8081/);
     assert.match(card, /kubectl port-forward -n shop svc\/storefront 8080:80/);
     // The ✗ hop links to the container in the workspace's own copy of the file.
     const link = /\[shop\/deployment\.yaml:19\]\(([^)]+)\)/.exec(card)?.[1] ?? '';

@@ -122,7 +122,7 @@ describe('a person fixes the shop of examples/ in VS Code, with the packaged ext
       '✓ → targetPort 8081 · shop/service.yaml:15',
       '✗ → Deployment storefront / container storefront containerPorts 8080 (http), 9102 (metrics) · shop/deployment.yaml:19',
     ]);
-    assert.match(card, /No container listens on 8081/);
+    assert.match(card, /No container declares 8081/);
     assert.match(card, /kubectl port-forward -n shop svc\/storefront 8080:80/);
     await browser.page.screenshot({ path: join(SCREENSHOTS, 'hover-card.png') });
     await workbench.dismiss();
@@ -139,7 +139,7 @@ describe('a person fixes the shop of examples/ in VS Code, with the packaged ext
       'shop/service.yaml:15 Error',
     ]);
     const targetPort = rows.find((row) => row.includes('targetPort 8081'));
-    assert.match(targetPort ?? '', /^Error: Service storefront sends port http \(80\) to targetPort 8081, but no container .*storefront.* listens on 8081/);
+    assert.match(targetPort ?? '', /^Error: Service storefront sends port http \(80\) to targetPort 8081, but Deployment storefront .* declares no containerPort 8081/);
     // Without the side bar the messages have the window's width.
     await browser.page.keyboard.press('Control+B');
     await browser.page.locator('.part.sidebar').waitFor({ state: 'hidden' });
