@@ -1044,3 +1044,44 @@ function writeFiles(dir: string, files: Map<string, Doc[]>, record: Recorder, ab
   writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
+
+/**
+ * A repository of alternatives: `count` examples of one app, each in its own folder with the
+ * same Deployment, Service and Ingress (one identity each, `count` definitions of it) at its own
+ * ports, and a rendered bundle that repeats the first tenth of them. Each example links within its
+ * folder; one example is planted with a mismatch, and the toggled targetPort sits in the middle one.
+ * Nothing here may cost count² work: a link reads its own folder, and an edit re-checks what reads it.
+ */
+export function writeVariants(dir: string, count: number): WorkspaceManifest {
+  const record = new Recorder(new Set(), -1);
+  const files = new Map<string, Doc[]>();
+  const bundle: Doc[] = [];
+  const planted = Math.floor(count / 3);
+  const toggled = Math.floor(count / 2);
+  for (let index = 0; index < count; index++) {
+    const folder = `examples/v${String(index).padStart(4, '0')}`;
+    const port = 8000 + index;
+    const target = index === planted ? port + 1 : port;
+    const deployment: Doc = {
+      text: `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels: {app: web}\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: ghcr.io/example/web:1.${index}\n          ports:\n            - name: http\n              containerPort: ${port}\n          readinessProbe:\n            httpGet: {path: /healthz, port: http}\n`,
+      marks: [],
+    };
+    const serviceMarks: Mark[] = [];
+    if (index === planted) serviceMarks.push({ needle: `targetPort: ${target}`, value: String(target), use: (place) => record.plant('target-port-mismatch', place, `targetPort ${target} of example ${index}`, String(target)) });
+    if (index === toggled) serviceMarks.push({ needle: `targetPort: ${target}`, value: String(target), use: (place) => (record.toggle = { ...place, good: String(port), bad: String(port + 1), rule: 'target-port-mismatch' }) });
+    const service: Doc = {
+      text: `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n    - name: http\n      port: 80\n      targetPort: ${target}\n`,
+      marks: serviceMarks,
+    };
+    const ingress: Doc = {
+      text: `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n    - host: v${index}.example.com\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: web\n                port: {number: 80}\n`,
+      marks: [],
+    };
+    files.set(`${folder}/deployment.yaml`, [deployment]);
+    files.set(`${folder}/service.yaml`, [service]);
+    files.set(`${folder}/ingress.yaml`, [ingress]);
+    if (index < count / 10 && index !== planted) bundle.push({ text: deployment.text, marks: [] }, { text: service.text, marks: [] }, { text: ingress.text, marks: [] });
+  }
+  files.set('render/examples.yaml', bundle);
+  return writeFiles(dir, files, record, { size: `${count} variants`, seed: count, apps: count });
+}

@@ -1,10 +1,11 @@
-// `npm run bench`: portchain's performance at 200, 2,000, 20,000 and 50,000 documents, measured
-// side by side in one run (the machine is shared and noisy, so ratios measured together say more
+// `npm run bench`: portchain's performance at 200, 2,000, 20,000 and 50,000 documents, in one
+// 50,000-line file and among 500 alternatives of one app, measured side by side in one run (the machine is shared and noisy, so ratios measured together say more
 // than absolute figures measured apart). See docs/benchmark.md for what each figure means.
 //
 //   npm run bench                            every size and the 50,000-line file
 //   npm run bench -- --sizes 200,2000        some sizes only
 //   npm run bench -- --no-big-file           without the 50,000-line file
+//   npm run bench -- --no-variants           without the 500 alternatives of one app
 //   npm run bench -- --write                 also rewrite the results section of docs/benchmark.md
 //   npm run bench -- --generate              only write the cached workspaces (.cache/bench/)
 //   npm run bench -- --dist /tmp/before/dist measure another build (say, a commit before a change);
@@ -22,7 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction, Diagnostic, Hover, Location, LocationLink, PublishDiagnosticsParams } from 'vscode-languageserver';
 import { LspClient } from '../test/support/lspClient';
-import { ensureWorkspace, readManifest, WORKSPACE_SIZES, workspaceDir, writeBigFile, type TextPlace, type WorkspaceManifest } from './generate';
+import { ensureWorkspace, readManifest, WORKSPACE_SIZES, workspaceDir, writeBigFile, writeVariants, type TextPlace, type WorkspaceManifest } from './generate';
 
 /** Lines of the single big file. */
 const BIG_FILE_LINES = 50_000;
@@ -35,6 +36,8 @@ function repetitions(size: number): { coldRuns: number; toggles: number; request
 }
 
 const BIG_FILE_TOGGLES = 20;
+/** Examples of one app in the repository of alternatives. */
+const VARIANTS = 500;
 /** The server waits this long after a change before it republishes (PUBLISH_DELAY_MS in server/src/server.ts). */
 const PUBLISH_DELAY_MS = 15;
 /** Requests sent before the measured ones, so that one-off warm-up (JIT, lazy indexes) is not counted. */
@@ -105,6 +108,14 @@ interface BigFileResult {
   server: ServerFigures;
 }
 
+/** The repository of alternatives: `count` examples of one app, each defining the same Deployment, Service and Ingress. */
+interface VariantsResult {
+  count: number;
+  manifest: Pick<WorkspaceManifest, 'documents' | 'files' | 'bytes' | 'lines' | 'apps'>;
+  cold: ColdIndex;
+  server: ServerFigures;
+}
+
 interface BenchResults {
   date: string;
   /** Which build was measured. */
@@ -112,6 +123,7 @@ interface BenchResults {
   machine: { cpu: string; cores: number; memoryGb: number; node: string; platform: string; loadAverage: number[] };
   sizes: SizeResult[];
   bigFile: BigFileResult | undefined;
+  variants: VariantsResult | undefined;
   seconds: number;
 }
 
@@ -495,6 +507,12 @@ function targetsOf(results: BenchResults): Target[] {
   add(`edit → republish p95 in a ${count(BIG_FILE_LINES)}-line file`, '< 300 ms', bigFileEdit, (value) => value < 300);
   if (bigFileEdit !== undefined) targets.at(-1)!.measured += ` (${(bigFileEdit - PUBLISH_DELAY_MS).toFixed(0)} ms after the debounce)`;
   add(`longest wait for an answer while the ${count(BIG_FILE_LINES)}-line file is indexed`, '< 300 ms', results.bigFile?.server.longestWaitMs, (value) => value < 300);
+  const variantsEdit = results.variants?.server.edit.p95;
+  add(`edit → republish p95 among ${count(VARIANTS)} alternatives of one app`, '< 50 ms', variantsEdit, (value) => value < 50);
+  if (variantsEdit !== undefined) targets.at(-1)!.measured += ` (${(variantsEdit - PUBLISH_DELAY_MS).toFixed(0)} ms after the debounce)`;
+  // Alternatives must not make a cold index dearer than a workspace of its size without them.
+  const sameSize = bySize.get(2_000)?.cold.ratio;
+  add(`cold index among ${count(VARIANTS)} alternatives (CLI ÷ parse) ÷ the same at 2,000 documents`, '≤ 1.5×', results.variants && sameSize !== undefined ? results.variants.cold.ratio / sameSize : undefined, (value) => value <= 1.5, '×');
   return targets;
 }
 
@@ -531,6 +549,12 @@ function formatResults(results: BenchResults): string {
     const { bigFile } = results;
     lines.push('');
     lines.push(`**One ${count(bigFile.lines)}-line file** (${count(bigFile.documents)} documents, ${mb(bigFile.bytes)} MB, open in the editor): first diagnostic ${ms(bigFile.server.firstDiagnosticMs)} ms; longest wait for an answer while indexing ${ms(bigFile.server.longestWaitMs)} ms; edit → republish p50 ${ms(bigFile.server.edit.p50)} ms, p95 **${ms(bigFile.server.edit.p95)} ms** over ${bigFile.server.edit.samples} edits, server CPU ${ms(bigFile.server.edit.cpuMsPerSample)} ms per edit; peak RSS ${bigFile.server.peakRssMb.toFixed(0)} MB.`);
+  }
+  if (results.variants) {
+    const { variants } = results;
+    const { cold, server } = variants;
+    lines.push('');
+    lines.push(`**${count(variants.count)} alternatives of one app** (${count(variants.manifest.documents)} documents in ${count(variants.manifest.files)} files: each example folder defines the same Deployment, Service and Ingress at its own ports, and a rendered bundle repeats a tenth of them): cold index ${ms(cold.cliMs)} ms against ${ms(cold.parseOnlyMs)} ms parse only (**${cold.ratio.toFixed(2)}×**), planted ${cold.check.found}/${cold.check.planted} with ${cold.check.extras.length} extra; server first diagnostic ${ms(server.firstDiagnosticMs)} ms, edit → republish p50 ${ms(server.edit.p50)} ms, p95 **${ms(server.edit.p95)} ms** over ${server.edit.samples} edits, server CPU ${ms(server.edit.cpuMsPerSample)} ms per edit; hover p95 ${ms(server.hover?.p95)} ms; peak RSS ${server.peakRssMb.toFixed(0)} MB.`);
   }
   lines.push('');
   lines.push('Request columns give p95 and (answered/requests): how many got a non-empty answer.');
@@ -573,6 +597,7 @@ function writeDoc(results: BenchResults): void {
 interface Options {
   sizes: number[];
   bigFile: boolean;
+  variants: boolean;
   write: boolean;
   generateOnly: boolean;
   /** Profile the CLI and the server (node --cpu-prof) and print where their time goes. */
@@ -584,7 +609,7 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { sizes: [...WORKSPACE_SIZES], bigFile: true, write: false, generateOnly: false, profile: false, dist: undefined, label: undefined };
+  const options: Options = { sizes: [...WORKSPACE_SIZES], bigFile: true, variants: true, write: false, generateOnly: false, profile: false, dist: undefined, label: undefined };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     if (flag === '--sizes') {
@@ -592,12 +617,13 @@ function parseOptions(argv: string[]): Options {
       options.sizes = value.split(',').map((size) => Number(size.replace(/[_k]/g, (c) => (c === 'k' ? '000' : ''))));
       if (options.sizes.some((size) => !Number.isInteger(size) || size <= 0)) throw new Error(`--sizes takes document counts, e.g. --sizes 200,2000 (got ${value})`);
     } else if (flag === '--no-big-file') options.bigFile = false;
+    else if (flag === '--no-variants') options.variants = false;
     else if (flag === '--write') options.write = true;
     else if (flag === '--generate') options.generateOnly = true;
     else if (flag === '--profile') options.profile = true;
     else if (flag === '--dist') options.dist = inline ?? argv[++i];
     else if (flag === '--label') options.label = inline ?? argv[++i];
-    else throw new Error(`unknown option ${argv[i]} (known: --sizes, --no-big-file, --write, --generate, --profile, --dist, --label)`);
+    else throw new Error(`unknown option ${argv[i]} (known: --sizes, --no-big-file, --no-variants, --write, --generate, --profile, --dist, --label)`);
   }
   return options;
 }
@@ -637,9 +663,11 @@ async function main(): Promise<void> {
   });
   const bigDir = workspaceDir(root, `${BIG_FILE_LINES}-lines`);
   const bigManifest = options.bigFile ? (readManifest(bigDir) ?? writeBigFile(bigDir, BIG_FILE_LINES)) : undefined;
+  const variantsDir = workspaceDir(root, `${VARIANTS}-variants`);
+  const variantsManifest = options.variants ? (readManifest(variantsDir) ?? writeVariants(variantsDir, VARIANTS)) : undefined;
   if (options.generateOnly) return;
 
-  const results: BenchResults = { date: new Date().toISOString().slice(0, 10), build: options.label ?? describeBuild(), machine, sizes: [], bigFile: undefined, seconds: 0 };
+  const results: BenchResults = { date: new Date().toISOString().slice(0, 10), build: options.label ?? describeBuild(), machine, sizes: [], bigFile: undefined, variants: undefined, seconds: 0 };
   for (const { size, dir, manifest } of workspaces) {
     const plan = repetitions(size);
     log(`\n${count(size)} documents: cold index (${plan.coldRuns} runs each) …`);
@@ -656,6 +684,16 @@ async function main(): Promise<void> {
     const server = await measureServer(bigDir, bigManifest, BIG_FILE_TOGGLES, undefined, profileRoot && join(profileRoot, 'big-file'));
     log(`  first diagnostic ${ms(server.firstDiagnosticMs)} ms; longest wait ${ms(server.longestWaitMs)} ms; edit p50 ${ms(server.edit.p50)} p95 ${ms(server.edit.p95)}; peak RSS ${server.peakRssMb.toFixed(0)} MB`);
     results.bigFile = { lines: bigManifest.lines, documents: bigManifest.documents, bytes: bigManifest.bytes, server };
+  }
+  if (variantsManifest) {
+    const plan = repetitions(variantsManifest.documents);
+    log(`\n${count(VARIANTS)} alternatives of one app (${count(variantsManifest.documents)} documents): cold index (${plan.coldRuns} runs each) …`);
+    const cold = measureColdIndex(variantsDir, variantsManifest, plan.coldRuns, profileRoot && join(profileRoot, 'variants'));
+    log(`  parse only ${ms(cold.parseOnlyMs)} ms, CLI ${ms(cold.cliMs)} ms, ratio ${cold.ratio.toFixed(2)}; planted found ${cold.check.found}/${cold.check.planted}, extras ${cold.check.extras.length}`);
+    const server = await measureServer(variantsDir, variantsManifest, plan.toggles, plan.requests, profileRoot && join(profileRoot, 'variants'));
+    log(`  first diagnostic ${ms(server.firstDiagnosticMs)} ms; edit p50 ${ms(server.edit.p50)} p95 ${ms(server.edit.p95)}; peak RSS ${server.peakRssMb.toFixed(0)} MB`);
+    const { documents, files, bytes, lines, apps } = variantsManifest;
+    results.variants = { count: VARIANTS, manifest: { documents, files, bytes, lines, apps }, cold, server };
   }
   results.seconds = (performance.now() - began) / 1000;
 
@@ -677,6 +715,10 @@ async function main(): Promise<void> {
     }
   }
   const failures = results.sizes.filter((result) => result.cold.check.misses.length > 0 || (result.server.check?.misses.length ?? 0) > 0);
+  if (results.variants && (results.variants.cold.check.misses.length > 0 || results.variants.cold.check.extras.length > 0)) {
+    log(`among ${count(VARIANTS)} alternatives the CLI reported otherwise than planted: ${[...results.variants.cold.check.misses, ...results.variants.cold.check.extras].join('; ')}`);
+    process.exitCode = 1;
+  }
   if (failures.length > 0) {
     log(`planted mismatches were missed at ${failures.map((result) => count(result.size)).join(', ')} documents`);
     process.exitCode = 1;

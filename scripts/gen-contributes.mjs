@@ -69,13 +69,20 @@ Object.assign(properties, {
     scope: 'resource',
     order: 104,
   },
+  'portchain.includeFixtures': {
+    type: 'boolean',
+    description: 'Check test fixtures, golden outputs and e2e assertions (files below testdata/, fixtures/, golden/; *.golden.yaml, *-expected.yaml; NN-assert*.yaml, NN-errors.yaml), each as a unit of its own. Left out by default; a fixture open in the editor is always checked on its own.',
+    default: DEFAULT_SETTINGS.includeFixtures,
+    scope: 'resource',
+    order: 105,
+  },
   'portchain.trace.server': {
     type: 'string',
     enum: ['off', 'messages', 'verbose'],
     description: 'Traces the messages between VS Code and the portchain language server (in the portchain output).',
     default: 'off',
     scope: 'window',
-    order: 105,
+    order: 106,
   },
 });
 const configuration = { title: 'portchain', properties };

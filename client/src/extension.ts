@@ -83,7 +83,8 @@ function showStatus(item: vscode.StatusBarItem, status: PortchainStatus | undefi
     return;
   }
   item.text = `$(plug) portchain: ${resources}, ${status.brokenLinks} broken`;
-  item.tooltip = `${resources} in ${status.files} ${status.files === 1 ? 'file' : 'files'}; ${status.brokenLinks} broken ${status.brokenLinks === 1 ? 'link' : 'links'} (errors). Click to open the Problems view.`;
+  const fixtures = status.fixturesLeftOut > 0 ? ` ${status.fixturesLeftOut} fixture ${status.fixturesLeftOut === 1 ? 'file' : 'files'} (test data, golden outputs, e2e assertions) left out: set portchain.includeFixtures to check each on its own.` : '';
+  item.tooltip = `${resources} in ${status.files} ${status.files === 1 ? 'file' : 'files'}; ${status.brokenLinks} broken ${status.brokenLinks === 1 ? 'link' : 'links'} (errors).${fixtures} Click to open the Problems view.`;
 }
 
 /** Opens the Problems view and lists portchain's problems alone, each opening its place when picked. */

@@ -1,6 +1,9 @@
 // The corpus precision snapshot: what `portchain check` reports on each repository of
-// ../shared/corpus/real and ../shared/corpus/templated, each repository a workspace of its own (the
-// way a user opens it), kept in test/corpus/snapshot.json. Every finding there is either a real bug
+// ../shared/corpus/real, ../shared/corpus/templated and ../shared/corpus/whole, each repository a
+// workspace of its own (the way a user opens it), kept in test/corpus/snapshot.json. The whole
+// repositories are checked twice: as users run it, and with --include-fixtures (`whole/<repo>
+// +fixtures`), where every fixture file is a unit of its own. A rule reported twice at one place
+// fails the check whatever the snapshot says: one place, one finding. Every finding there is either a real bug
 // written up in docs/real-world.md or a false positive to fix in the engine; a change to the list
 // is a change to review.
 //
@@ -17,7 +20,9 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { CORPUS, ROOT, bundleEngine } from './engine.mjs';
 
 const SNAPSHOT = join(ROOT, 'test', 'corpus', 'snapshot.json');
-const GROUPS = ['real', 'templated'];
+const GROUPS = ['real', 'templated', 'whole'];
+/** Suffix of a whole repository checked with its fixtures. */
+const WITH_FIXTURES = ' +fixtures';
 
 if (isMainThread) await main();
 else await work();
@@ -38,6 +43,11 @@ async function main() {
     bundle.dispose();
   }
   const current = { repositories: Object.fromEntries(repositories.map((name) => [name, results.get(name).findings])) };
+  const repeated = [...results.values()].flatMap((result) => result.repeated.map((place) => `${result.name}: ${place}`));
+  if (repeated.length > 0) {
+    console.log(`a rule reported twice at one place (one place must have one finding):\n${repeated.map((line) => `  ${line}`).join('\n')}`);
+    process.exitCode = 1;
+  }
   const files = [...results.values()].reduce((sum, result) => sum + result.files, 0);
   const total = Object.values(current.repositories).reduce((sum, findings) => sum + findings.length, 0);
   const summary = `${repositories.length} repositories, ${files} files, ${total} findings (${Date.now() - started} ms)`;
@@ -65,14 +75,18 @@ function listRepositories() {
   for (const group of GROUPS) {
     const groupDir = join(CORPUS, group);
     if (!existsSync(groupDir)) continue;
-    for (const name of readdirSync(groupDir).sort()) if (statSync(join(groupDir, name)).isDirectory()) out.push(`${group}/${name}`);
+    for (const name of readdirSync(groupDir).sort()) {
+      if (!statSync(join(groupDir, name)).isDirectory()) continue;
+      out.push(`${group}/${name}`);
+      if (group === 'whole') out.push(`${group}/${name}${WITH_FIXTURES}`);
+    }
   }
   return out;
 }
 
 /** Checks every repository, largest first, on as many worker threads as there are cores. */
 function checkAll(engineFile, repositories) {
-  const size = new Map(repositories.map((name) => [name, countFiles(join(CORPUS, name))]));
+  const size = new Map(repositories.map((name) => [name, countFiles(join(CORPUS, name.replace(WITH_FIXTURES, '')))]));
   const queue = [...repositories].sort((a, b) => size.get(b) - size.get(a));
   const results = new Map();
   const threads = Math.max(1, Math.min(availableParallelism(), queue.length));
@@ -116,11 +130,18 @@ async function work() {
       parentPort.close();
       return;
     }
-    const outcome = await runCheck({ paths: ['.'], config: undefined, cwd: join(CORPUS, name) });
+    const includeFixtures = name.endsWith(WITH_FIXTURES);
+    const outcome = await runCheck({ paths: ['.'], config: undefined, cwd: join(CORPUS, name.replace(WITH_FIXTURES, '')), includeFixtures });
     if ('problems' in outcome) throw new Error(`${name}: ${outcome.problems.join('; ')}`);
+    const places = new Map();
+    for (const finding of outcome.report.findings) {
+      const place = `${finding.rule} ${finding.place.file}:${finding.place.line}:${finding.place.column}`;
+      places.set(place, (places.get(place) ?? 0) + 1);
+    }
     parentPort.postMessage({
       name,
       files: outcome.report.files,
+      repeated: [...places].filter(([, times]) => times > 1).map(([place, times]) => `${place} (${times} times)`),
       findings: outcome.report.findings.map((finding) => ({
         rule: finding.rule,
         severity: finding.severity,

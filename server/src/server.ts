@@ -50,6 +50,7 @@ import { prepareRename, rename } from './features/rename';
 import { documentSymbols, workspaceSymbols } from './features/symbols';
 import { StatusNotification, statusOf } from './features/status';
 import { isChartInput } from './graph/helm';
+import { fixtureReason, testCaseFolderOf } from './graph/units';
 import { isKustomizationUri } from './model/kustomization';
 import { NodeWorkspace } from './workspace/nodeWorkspace';
 import { isManifestPath, manifestFiles, skipperFor, type Workspace } from './workspace/workspace';
@@ -150,12 +151,18 @@ export class PortchainServer {
   private publishAgain = false;
   private readonly tracker = new DiagnosticsTracker();
   private brokenLinks = 0;
+  /** Fixture files the last scan left out (settings do not include them). */
+  private fixturesLeftOut = 0;
+  /** The e2e test-case folders the last scan found in each workspace folder (graph/units.ts `testCaseFolderOf`). */
+  private testCases = new Map<string, Set<string>>();
   private shuttingDown = false;
 
   constructor(
     readonly connection: Connection,
     private readonly workspace: Workspace = new NodeWorkspace(),
   ) {
+    // A fixture (test data, a golden output, an e2e assertion) is a unit of its own, by its path in its folder.
+    this.project.isAlone = (uri) => this.fixtureReasonOf(uri) !== undefined;
     connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() => void this.guard('initialized', () => this.initialized()));
     connection.onDidChangeConfiguration((params) => void this.guard('didChangeConfiguration', () => this.configurationChanged(params?.settings)));
@@ -166,19 +173,19 @@ export class PortchainServer {
     this.documents.listen(connection);
     // Request features: each answered from features/<name>.ts through `answer`.
     const uri = (params: { textDocument: { uri: string } }) => this.uriOf(params.textDocument.uri);
-    connection.onHover((params) => this.answer('hover', null, (project) => hover(project, uri(params), params.position)));
-    connection.onDefinition((params) => this.answer('definition', null, (project) => definition(project, uri(params), params.position, { linkSupport: this.support.definitionLinks })));
-    connection.onReferences((params) => this.answer('references', [], (project) => references(project, uri(params), params.position, params.context)));
-    connection.onPrepareRename((params) => this.answer('prepareRename', null, (project) => prepareRename(project, uri(params), params.position)));
+    connection.onHover((params) => this.answer('hover', null, (project) => hover(project.at(uri(params)), uri(params), params.position)));
+    connection.onDefinition((params) => this.answer('definition', null, (project) => definition(project.at(uri(params)), uri(params), params.position, { linkSupport: this.support.definitionLinks })));
+    connection.onReferences((params) => this.answer('references', [], (project) => references(project.at(uri(params)), uri(params), params.position, params.context)));
+    connection.onPrepareRename((params) => this.answer('prepareRename', null, (project) => prepareRename(project.at(uri(params)), uri(params), params.position)));
     connection.onRenameRequest((params) => {
-      const outcome = this.answer('rename', null, (project) => rename(project, uri(params), params.position, params.newName));
+      const outcome = this.answer('rename', null, (project) => rename(project.at(uri(params)), uri(params), params.position, params.newName));
       if (outcome && 'error' in outcome) return new ResponseError(LSPErrorCodes.RequestFailed, outcome.error);
       return outcome?.edit ?? null;
     });
-    connection.onCodeAction((params) => this.answer('codeAction', [], (project) => codeActions(project, uri(params), params.range, params.context.diagnostics, params.context.only)));
-    connection.languages.inlayHint.on((params) => this.answer('inlayHint', [], (project) => inlayHints(project, uri(params), params.range)));
-    connection.onCodeLens((params) => this.answer('codeLens', [], (project) => codeLenses(project, uri(params))));
-    connection.onDocumentSymbol((params) => this.answer('documentSymbol', [], (project) => documentSymbols(project, uri(params))));
+    connection.onCodeAction((params) => this.answer('codeAction', [], (project) => codeActions(project.at(uri(params)), uri(params), params.range, params.context.diagnostics, params.context.only)));
+    connection.languages.inlayHint.on((params) => this.answer('inlayHint', [], (project) => inlayHints(project.at(uri(params)), uri(params), params.range)));
+    connection.onCodeLens((params) => this.answer('codeLens', [], (project) => codeLenses(project.at(uri(params)), uri(params))));
+    connection.onDocumentSymbol((params) => this.answer('documentSymbol', [], (project) => documentSymbols(project.at(uri(params)), uri(params))));
     connection.onWorkspaceSymbol((params) => this.answer('workspaceSymbol', [], (project) => workspaceSymbols(project, params.query)));
   }
 
@@ -288,7 +295,7 @@ export class PortchainServer {
       next = readEditorConfiguration(sections.section, sections.filesExclude);
     }
     for (const problem of next.problems) this.connection.console.warn(`portchain settings: ${problem}`);
-    const excludesChanged = JSON.stringify(next.excludeGlobs) !== JSON.stringify(this.configuration.excludeGlobs);
+    const excludesChanged = JSON.stringify(next.excludeGlobs) !== JSON.stringify(this.configuration.excludeGlobs) || next.settings.includeFixtures !== this.configuration.settings.includeFixtures;
     this.configuration = next;
     this.excluded = skipperFor(next.excludeGlobs);
     this.project.settings = next.settings;
@@ -316,15 +323,33 @@ export class PortchainServer {
     });
     progress.begin('portchain: indexing manifests', 0, 'listing files', false);
     try {
-      const uris: string[] = [];
+      const listedByFolder: { folder: string; uris: string[] }[] = [];
+      const testCases = new Map<string, Set<string>>();
       for (const folder of this.folders) {
+        const inFolder: string[] = [];
+        const folderTestCases = new Set<string>();
         for await (const uri of manifestFiles(this.workspace, folder, this.configuration.excludeGlobs)) {
           if (generation !== this.scanGeneration) return;
-          uris.push(uri);
+          inFolder.push(uri);
+          const testCase = testCaseFolderOf(this.placeOf(uri)?.relativePath ?? '');
+          if (testCase !== undefined) folderTestCases.add(testCase);
+        }
+        listedByFolder.push({ folder, uris: inFolder });
+        testCases.set(folder, folderTestCases);
+      }
+      this.testCases = testCases;
+      // Fixtures are left out unless settings include them (an open one is still checked alone).
+      const uris: string[] = [];
+      let fixtures = 0;
+      for (const { uris: inFolder } of listedByFolder) {
+        for (const uri of inFolder) {
+          if (!this.configuration.settings.includeFixtures && this.fixtureReasonOf(uri) !== undefined) fixtures++;
+          else uris.push(uri);
         }
       }
+      this.fixturesLeftOut = fixtures;
       const listed = new Set(uris);
-      for (const file of [...this.project.graph.files()]) {
+      for (const file of [...this.project.allFiles()]) {
         if (!listed.has(file.uri) && !this.open.has(file.uri)) this.removeFile(file.uri);
       }
       // Files that change how others read come first: kustomizations (what the builds include) and
@@ -359,7 +384,7 @@ export class PortchainServer {
     this.pendingReads.set(uri, ticket);
     const text = await this.workspace.readFile(uri);
     if (this.pendingReads.get(uri) !== ticket) return;
-    if (this.open.has(uri) || text === undefined || this.project.graph.file(uri)?.text === text) {
+    if (this.open.has(uri) || text === undefined || this.project.file(uri)?.text === text) {
       this.pendingReads.delete(uri);
       // A file that vanished (or turned into a folder) since it was listed is simply not indexed.
       if (!this.open.has(uri) && text === undefined) this.removeFile(uri);
@@ -405,9 +430,22 @@ export class PortchainServer {
     return best;
   }
 
-  /** Whether the scan reads this path: inside a folder, a manifest, not excluded, not below a skipped folder. */
+  /** Why a file is a fixture, by its path in its workspace folder; undefined for a manifest or a file outside the folders. */
+  private fixtureReasonOf(uri: string): string | undefined {
+    const place = this.placeOf(uri);
+    return place === undefined ? undefined : fixtureReason(place.relativePath, this.testCases.get(place.folder));
+  }
+
+  /** The test-case folders of the workspace folder that holds a relative path (the innermost one, as placeOf picks). */
+  private testCasesOf(relativePath: string): Set<string> | undefined {
+    for (const [folder, cases] of this.testCases) if (this.placeOf(`${folder}/${relativePath}`)?.folder === folder) return cases;
+    return undefined;
+  }
+
+  /** Whether the scan reads this path: inside a folder, a manifest, not excluded, not below a skipped folder, not a fixture left out. */
   private isScanned(relativePath: string, isFolder: boolean): boolean {
     if (!isFolder && !isManifestPath(relativePath)) return false;
+    if (!isFolder && !this.configuration.settings.includeFixtures && fixtureReason(relativePath, this.testCasesOf(relativePath)) !== undefined) return false;
     const parts = relativePath.split('/');
     for (let i = 1; i < parts.length; i++) if (this.excluded(parts.slice(0, i).join('/'), true)) return false;
     return !this.excluded(relativePath, isFolder);
@@ -482,7 +520,7 @@ export class PortchainServer {
     this.removeFile(uri);
     if (isManifestPath(uri)) return;
     const prefix = `${uri}/`;
-    for (const file of [...this.project.graph.files()]) {
+    for (const file of [...this.project.allFiles()]) {
       if (file.uri.startsWith(prefix) && !this.open.has(file.uri)) this.removeFile(file.uri);
     }
   }
@@ -491,7 +529,7 @@ export class PortchainServer {
     const skip = this.excluded;
     const reads: Promise<void>[] = [];
     for await (const file of this.workspace.listFiles(uri, (path, isFolder) => skip(`${relativePath}/${path}`, isFolder))) {
-      if (isManifestPath(file) && !this.open.has(file)) reads.push(this.readFromDisk(file));
+      if (isManifestPath(file) && !this.open.has(file) && this.isScanned(`${relativePath}/${file.slice(uri.length + 1)}`, false)) reads.push(this.readFromDisk(file));
       if (reads.length >= READ_BATCH) await Promise.all(reads.splice(0));
     }
     await Promise.all(reads);
@@ -556,9 +594,9 @@ export class PortchainServer {
     let status;
     if (indexing) {
       // Rules over a half-read workspace would cost a run and say little: keep the last count.
-      status = { resources: this.project.graph.parsedResourceCount, files: this.project.graph.fileCount, brokenLinks: this.brokenLinks, indexing };
+      status = { resources: this.project.graph.parsedResourceCount, files: this.project.graph.fileCount, brokenLinks: this.brokenLinks, indexing, fixturesLeftOut: this.fixturesLeftOut };
     } else {
-      status = statusOf(this.project, false);
+      status = statusOf(this.project, false, this.fixturesLeftOut);
       this.brokenLinks = status.brokenLinks;
     }
     void this.connection.sendNotification(StatusNotification, status).catch((error) => this.log('sending the status', error));

@@ -131,7 +131,7 @@ describe('json format', () => {
     const run = runCli(['check', '--format', 'json'], dir);
     assert.equal(run.status, 1, run.stderr);
     const report = JSON.parse(run.stdout);
-    assert.deepEqual(Object.keys(report), ['files', 'resources', 'findings', 'notes']);
+    assert.deepEqual(Object.keys(report), ['files', 'resources', 'findings', 'notes', 'fixturesLeftOut']);
     assert.equal(report.files, 3);
     assert.equal(report.resources, 3);
     assert.deepEqual(report.notes, []);

@@ -729,9 +729,10 @@ spec:
     assert.deepEqual(titles, ['Set targetPort to 8080', 'Set containerPort of web to 8081']);
   });
 
-  test('leaves out a fix that collides with one already taken', () => {
-    // web selects two Deployments, so its targetPort has two findings, whose preferred fixes differ.
-    const source = (first: string, second: string) => `${services(first, second)}
+  test('a finding that concerns two workloads offers no fix that suits only one of them', () => {
+    // web selects two Deployments and neither declares 8081: one finding names both, and setting
+    // targetPort to either one's port would leave the other broken.
+    const fixture = parseFixture(`${services('8081', '8080')}
 # --- canary.yaml
 apiVersion: apps/v1
 kind: Deployment
@@ -741,14 +742,17 @@ spec:
     metadata: {labels: {app: web}}
     spec:
       containers: [{name: web, ports: [{containerPort: 8000}]}]
-`;
-    checkFix({
-      rule: 'target-port-mismatch',
-      before: source('$08081', '8000'),
-      action: 'Fix all target-port-mismatch in this file (2)',
-      after: filesOf(source('8080', '8080'), 'services.yaml'),
-      left: ['Service web sends port 80 to targetPort 8080, but Deployment web-canary', 'Service web-internal sends port 8000 to targetPort 8080, but Deployment web-canary'],
-    });
+`);
+    const project = projectOf(fixture.files);
+    const findings = project.findings(`${ROOT}services.yaml`).filter((finding) => finding.rule === 'target-port-mismatch');
+    assert.deepEqual(
+      findings.map((finding) => finding.message),
+      [
+        'Service web sends port 80 to targetPort 8081, but Deployment web-canary (canary.yaml) declares no containerPort 8081 (its containerPorts are 8000); nor does Deployment web (deploy.yaml), whose containerPorts are 8080',
+        'Service web-internal sends port 8000 to targetPort 8080, but Deployment web-canary (canary.yaml) declares no containerPort 8080 (its containerPorts are 8000)',
+      ],
+    );
+    assert.deepEqual(findings[0].fixes, []);
   });
 });
 

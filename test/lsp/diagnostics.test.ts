@@ -22,7 +22,7 @@ describe('diagnostics over LSP', { timeout: LSP_TEST_TIMEOUT_MS }, () => {
         message: 'containerPort 8080 of container web in Deployment web',
       },
     ]);
-    assert.deepEqual(client.statuses.at(-1), { resources: 2, brokenLinks: 1, files: 2, indexing: false });
+    assert.deepEqual(client.statuses.at(-1), { resources: 2, brokenLinks: 1, files: 2, indexing: false, fixturesLeftOut: 0 });
   });
 
   test('a client without relatedInformation support gets none', async (t) => {

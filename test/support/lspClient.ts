@@ -47,6 +47,7 @@ export interface StatusParams {
   brokenLinks: number;
   files: number;
   indexing: boolean;
+  fixturesLeftOut: number;
 }
 
 export interface ProgressParams {

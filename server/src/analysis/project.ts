@@ -29,8 +29,60 @@ export class Project {
   /** A first rule run under way in steps (`prepareFindings`): its engine and what is left of the run. */
   private stepping: { engine: RuleEngine; steps: Generator<void, Set<string>, void> } | undefined;
 
+  /**
+   * Files that are units of their own (test fixtures, golden outputs, e2e assertions: see
+   * graph/units.ts `fixtureReason`), each analysed in a project of its own, so that it never links
+   * with another file. The host says which files these are: it knows the workspace folders.
+   */
+  isAlone: (uri: string) => boolean = () => false;
+  private readonly alone = new Map<string, Project>();
+
   /** `where` names a file for messages: its path relative to the workspace. */
   constructor(readonly where: (uri: string) => string = (uri) => uri) {}
+
+  /** The project that answers for a file: the fixture's own, or this one. */
+  at(uri: string): Project {
+    return this.alone.get(uri) ?? this;
+  }
+
+  /** The file a project holds, a fixture's included. */
+  file(uri: string): ParsedFile | undefined {
+    return this.at(uri).graph.file(uri);
+  }
+
+  /** Every file held: the workspace's, then the fixtures'. */
+  *allFiles(): IterableIterator<ParsedFile> {
+    yield* this.graph.files();
+    for (const [uri, project] of this.alone) {
+      const file = project.graph.file(uri);
+      if (file) yield file;
+    }
+  }
+
+  /** The fixture files held, each in a project of its own. */
+  get aloneCount(): number {
+    return this.alone.size;
+  }
+
+  /** The resources of the fixture files held. */
+  get aloneResourceCount(): number {
+    let count = 0;
+    for (const project of this.alone.values()) count += project.graph.resourceCount;
+    return count;
+  }
+
+  /** The project of a file that is a unit of its own, made on first use; undefined for any other file. */
+  private aloneFor(uri: string): Project | undefined {
+    if (!this.isAlone(uri)) return undefined;
+    let project = this.alone.get(uri);
+    if (!project) {
+      project = new Project(this.where);
+      project.settings = this.settingsValue;
+      this.alone.set(uri, project);
+    }
+    this.changedUris?.add(uri);
+    return project;
+  }
 
   get settings(): Settings {
     return this.settingsValue;
@@ -38,6 +90,7 @@ export class Project {
 
   set settings(settings: Settings) {
     this.settingsValue = settings;
+    for (const project of this.alone.values()) project.settings = settings;
     this.stepping = undefined;
     // Severities and options change every finding: the next read runs every rule again.
     this.engine = undefined;
@@ -46,6 +99,8 @@ export class Project {
 
   /** Parses and indexes a file version; returns what the model read. */
   setText(uri: string, text: string, version = 0): ParsedFile {
+    const alone = this.aloneFor(uri);
+    if (alone) return alone.setText(uri, text, version);
     this.finishStepping();
     const previous = this.graph.file(uri);
     if (previous && previous.text === text && previous.version === version) return previous;
@@ -60,6 +115,8 @@ export class Project {
    * then says the text was superseded (undefined is returned). Other files parse at once.
    */
   async setTextInSteps(uri: string, text: string, version: number, pause: () => Promise<void>, stillWanted: () => boolean = () => true): Promise<ParsedFile | undefined> {
+    const alone = this.aloneFor(uri);
+    if (alone) return alone.setTextInSteps(uri, text, version, pause, stillWanted);
     if (!parsesAlone(uri, text)) return this.setText(uri, text, version);
     const previous = this.graph.file(uri);
     const steps = parseFileInSteps(uri, text, version, undefined, previous);
@@ -79,6 +136,8 @@ export class Project {
    * be one that `parsesAlone` (graph/helm.ts); the same as `setText` of its text.
    */
   setParsed(file: ParsedFile): ParsedFile {
+    const alone = this.aloneFor(file.uri);
+    if (alone) return alone.setParsed(file);
     this.finishStepping();
     return setFileText(this.graph, file.uri, file.text, file.version, (changed, before) => this.noteChange(changed, before), file);
   }
@@ -112,12 +171,28 @@ export class Project {
   }
 
   remove(uri: string): boolean {
+    if (this.alone.delete(uri)) {
+      this.changedUris?.add(uri);
+      return true;
+    }
     this.finishStepping();
     return deleteFileText(this.graph, uri, (changed, before) => this.noteChange(changed, before));
   }
 
-  /** Findings of the whole workspace by file URI (files without findings are absent). */
+  /** Findings of the whole workspace by file URI (files without findings are absent), the fixtures' included. */
   findingsByUri(): ReadonlyMap<string, Finding[]> {
+    const own = this.ownFindingsByUri();
+    if (this.alone.size === 0) return own;
+    const all = new Map(own);
+    for (const [uri, project] of this.alone) {
+      const findings = project.findings(uri);
+      if (findings.length > 0) all.set(uri, findings);
+    }
+    return all;
+  }
+
+  /** Findings of the files this project links together. */
+  private ownFindingsByUri(): ReadonlyMap<string, Finding[]> {
     this.finishStepping();
     if (!this.engine) {
       this.engine = createRuleEngine(this.graph, ruleOptionsOf(this.settingsValue), this.where);
@@ -195,11 +270,13 @@ export class Project {
   }
 
   findings(uri: string): Finding[] {
-    return this.findingsByUri().get(uri) ?? [];
+    const alone = this.alone.get(uri);
+    if (alone) return alone.findings(uri);
+    return this.ownFindingsByUri().get(uri) ?? [];
   }
 
   notes(uri: string): FileNote[] {
-    return this.graph.file(uri)?.notes ?? [];
+    return this.file(uri)?.notes ?? [];
   }
 
   /**
@@ -207,7 +284,7 @@ export class Project {
    * up to date first); undefined where any file may have (the first run, a settings change).
    */
   takeChangedUris(): Set<string> | undefined {
-    this.findingsByUri();
+    this.ownFindingsByUri();
     const changed = this.changedUris;
     this.changedUris = new Set();
     return changed;

@@ -15,6 +15,12 @@ export interface Settings {
   exclude: string[];
   inlayHints: boolean;
   codeLens: boolean;
+  /**
+   * Whether test fixtures, golden outputs and e2e assertions (graph/units.ts `fixtureReason`) are
+   * checked, each as a unit of its own. Left out by default: they are inputs to tests, written to
+   * be broken, and never applied together.
+   */
+  includeFixtures: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -24,6 +30,7 @@ export const DEFAULT_SETTINGS: Settings = {
   exclude: [],
   inlayHints: true,
   codeLens: true,
+  includeFixtures: false,
 };
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'off']);
@@ -62,7 +69,7 @@ export function readSettings(raw: unknown): { settings: Settings; problems: stri
     if (Array.isArray(input.exclude) && input.exclude.every((glob) => typeof glob === 'string')) settings.exclude = input.exclude as string[];
     else problems.push('"exclude" must be a list of glob patterns');
   }
-  for (const flag of ['inlayHints', 'codeLens'] as const) {
+  for (const flag of ['inlayHints', 'codeLens', 'includeFixtures'] as const) {
     if (input[flag] === undefined) continue;
     if (typeof input[flag] === 'boolean') settings[flag] = input[flag] as boolean;
     else problems.push(`"${flag}" must be true or false`);

@@ -15,6 +15,8 @@ export interface CheckOptions {
   quiet: boolean;
   /** False with `--no-color`; the terminal and NO_COLOR decide the rest. */
   color: boolean;
+  /** `--include-fixtures`: check test fixtures, golden outputs and e2e assertions too, each on its own. */
+  includeFixtures: boolean;
 }
 
 export type Command =
@@ -35,13 +37,17 @@ Options:
   --config FILE             settings file (default: .portchain.json, portchain.config.json,
                             .portchain.yaml or .portchain.yml in the current directory)
   --quiet                   report errors only, and print nothing when there are none
+  --include-fixtures        check test fixtures too (files below testdata/, fixtures/, golden/;
+                            *.golden.yaml, *-expected.yaml; e2e NN-assert*.yaml, NN-errors.yaml),
+                            each as a unit of its own; left out by default, and counted
   --no-color                no colours in text output (also: NO_COLOR=1; off when not a terminal)
   -h, --help                show this help
   -v, --version             show the version
 
 Settings file keys: "rules" ({"<rule-id>": "error"|"warning"|"info"|"off"}), "nodePortRange"
-({"min": 30000, "max": 32767}), "bindPortEnvVars" (["PORT", …]) and "exclude" (globs relative to
-the settings file's folder; node_modules and .git are always skipped).
+({"min": 30000, "max": 32767}), "bindPortEnvVars" (["PORT", …]), "exclude" (globs relative to
+the settings file's folder; node_modules and .git are always skipped) and "includeFixtures"
+(true or false).
 
 Positions are 1-based lines and columns; columns count UTF-16 code units, as editors do.
 
@@ -57,7 +63,7 @@ export function parseArgs(argv: readonly string[]): Command {
   if (first !== 'check') {
     return { kind: 'usage', message: first.startsWith('-') ? `unknown option ${first}` : `unknown command "${first}" (the command is: portchain check [PATH…])` };
   }
-  const options: CheckOptions = { paths: [], format: 'text', config: undefined, quiet: false, color: true };
+  const options: CheckOptions = { paths: [], format: 'text', config: undefined, quiet: false, color: true, includeFixtures: false };
   let onlyPaths = false;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -105,6 +111,10 @@ export function parseArgs(argv: readonly string[]): Command {
       case '-q':
         if (inlineValue !== undefined) return { kind: 'usage', message: `${flag} takes no value` };
         options.quiet = true;
+        break;
+      case '--include-fixtures':
+        if (inlineValue !== undefined) return { kind: 'usage', message: `${flag} takes no value` };
+        options.includeFixtures = true;
         break;
       case '--no-color':
       case '--no-colour':

@@ -21,6 +21,8 @@ export interface CheckInput {
   cwd: string;
   workspace?: Workspace;
   read?: ReadText;
+  /** Check fixtures too (`--include-fixtures`), whatever the settings file says. */
+  includeFixtures?: boolean;
 }
 
 /** Notes the CLI leaves out: "this is a template" describes a file but says nothing was left unread. */
@@ -36,10 +38,13 @@ export async function runCheck(input: CheckInput): Promise<{ report: Report } | 
   const listed = await listTargetFiles(input.workspace ?? new NodeWorkspace(), resolved.targets, settings.exclude, baseDir);
   // A .portchain.yaml is YAML too, but it is the settings, not a manifest.
   const configUri = loaded.config.file === undefined ? undefined : pathToFileURL(loaded.config.file).href;
-  const uris = listed.filter((uri) => uri !== configUri);
+  // Fixtures are left out, and counted, unless asked for; then each is a unit of its own.
+  const includeFixtures = input.includeFixtures === true || settings.includeFixtures;
+  const uris = listed.uris.filter((uri) => uri !== configUri && (includeFixtures || !listed.fixtures.has(uri)));
 
   const project = new Project((uri) => displayPath(uri, input.cwd));
   project.settings = settings;
+  project.isAlone = (uri) => listed.fixtures.has(uri);
   const notesByUri = new Map<string, FileNote[]>();
   const take = (uri: string, outcome: { note: FileNote } | { text: string; file?: ParsedFile }) => {
     if ('note' in outcome) {
@@ -62,5 +67,7 @@ export async function runCheck(input: CheckInput): Promise<{ report: Report } | 
     return 'text' in outcome ? outcome.text : undefined;
   });
   const rootUri = pathToFileURL(input.cwd.endsWith(sep) ? input.cwd : input.cwd + sep).href;
-  return { report: buildReport(project, notesByUri, input.cwd, rootUri) };
+  const report = buildReport(project, notesByUri, input.cwd, rootUri);
+  report.fixturesLeftOut = includeFixtures ? 0 : listed.fixtures.size;
+  return { report };
 }

@@ -3,7 +3,8 @@
 //   { "files": 12, "resources": 20,
 //     "findings": [ { "rule", "severity", "message", "file", "line", "column", "endLine", "endColumn",
 //                     "related": [ { "file", "line", "column", "message" } ] } ],
-//     "notes": [ { "file", "line", "column", "message" } ] }
+//     "notes": [ { "file", "line", "column", "message" } ],
+//     "fixturesLeftOut": 3 }
 //
 // Files are relative to the current directory with `/`. Lines and columns are 1-based, columns in
 // UTF-16 code units; `endColumn` is exclusive (the column just after the last character), as in
@@ -28,6 +29,7 @@ export function formatJson(report: Report): string {
       related: finding.related.map((related) => ({ file: related.place.file, line: related.place.line, column: related.place.column, message: related.message })),
     })),
     notes: report.notes.map((note) => ({ file: note.place.file, line: note.place.line, column: note.place.column, message: note.message })),
+    fixturesLeftOut: report.fixturesLeftOut,
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

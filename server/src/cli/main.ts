@@ -47,7 +47,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 async function check(options: CheckOptions, io: CliIo): Promise<number> {
-  const outcome = await runCheck({ paths: options.paths, config: options.config, cwd: io.cwd });
+  const outcome = await runCheck({ paths: options.paths, config: options.config, cwd: io.cwd, includeFixtures: options.includeFixtures });
   if ('problems' in outcome) {
     for (const problem of outcome.problems) io.stderr(`portchain: ${problem}\n`);
     return EXIT_USAGE;

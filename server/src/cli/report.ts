@@ -43,6 +43,8 @@ export interface Report {
   resources: number;
   findings: ReportFinding[];
   notes: ReportNote[];
+  /** Fixture files (test data, golden outputs, e2e assertions) left out; `--include-fixtures` checks them. */
+  fixturesLeftOut: number;
 }
 
 export interface ReportCounts {
@@ -66,7 +68,8 @@ export function displayPath(uri: string, cwd: string): string {
 /** The report of a project's findings and the notes of the files it read (or could not read). */
 export function buildReport(project: Project, notesByUri: ReadonlyMap<string, readonly FileNote[]>, cwd: string, rootUri: string): Report {
   const placeOf = (uri: string, span: Span): Place => {
-    const file = project.graph.file(uri);
+    // A fixture is held by a project of its own (Project.at).
+    const file = project.file(uri);
     const lineStarts = file?.lineStarts ?? [0];
     const start = positionAt(lineStarts, span.start);
     const end = positionAt(lineStarts, Math.max(span.start, span.end));
@@ -90,7 +93,7 @@ export function buildReport(project: Project, notesByUri: ReadonlyMap<string, re
   }
   findings.sort((a, b) => comparePlaces(a.place, b.place) || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message));
   notes.sort((a, b) => comparePlaces(a.place, b.place));
-  return { rootUri, files: project.graph.fileCount, resources: project.graph.resourceCount, findings, notes };
+  return { rootUri, files: project.graph.fileCount + project.aloneCount, resources: project.graph.resourceCount + project.aloneResourceCount, findings, notes, fixturesLeftOut: 0 };
 }
 
 /** Orders places by file, then position. */

@@ -5,6 +5,7 @@
 import { closeSync, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fixtureReason, testCaseFolderOf } from '../graph/units';
 import { MAX_FILE_BYTES } from '../model/parse';
 import type { FileNote } from '../model/types';
 import { isManifestPath, skipperFor, type Workspace } from '../workspace/workspace';
@@ -43,12 +44,15 @@ export async function resolveTargets(paths: readonly string[], cwd: string): Pro
 /**
  * The URIs of the files to read, each once, in a stable order: a named file as it is (whatever
  * its extension), the manifests (*.yaml, *.yml) below a named folder. `exclude` globs are
- * relative to `baseDir`; node_modules, .git and the like are always skipped.
+ * relative to `baseDir`; node_modules, .git and the like are always skipped. `fixtures` holds
+ * those of them that are fixtures by their path below the named folder (graph/units.ts), with why;
+ * a file named on its own is never one.
  */
-export async function listTargetFiles(workspace: Workspace, targets: readonly ScanTarget[], exclude: readonly string[], baseDir: string): Promise<string[]> {
+export async function listTargetFiles(workspace: Workspace, targets: readonly ScanTarget[], exclude: readonly string[], baseDir: string): Promise<{ uris: string[]; fixtures: Map<string, string> }> {
   const skipper = skipperFor(exclude);
   const seen = new Set<string>();
   const uris: string[] = [];
+  const fixtures = new Map<string, string>();
   const add = (uri: string) => {
     if (seen.has(uri)) return;
     seen.add(uri);
@@ -63,11 +67,36 @@ export async function listTargetFiles(workspace: Workspace, targets: readonly Sc
     // Globs are written relative to baseDir; a folder outside it matches them relative to itself.
     const folderPrefix = prefix ? `${prefix}/` : '';
     const skip = (relativePath: string, isFolder: boolean) => skipper(folderPrefix + relativePath, isFolder);
+    const folder = pathToFileURL(target.absolute).href.replace(/\/?$/, '/');
+    const below: { uri: string; path: string }[] = [];
+    const testCases = new Set<string>();
     for await (const uri of workspace.listFiles(pathToFileURL(target.absolute).href, skip)) {
-      if (isManifestPath(uri)) add(uri);
+      if (!isManifestPath(uri)) continue;
+      const path = uri.startsWith(folder) ? decodePath(uri.slice(folder.length)) : undefined;
+      if (path === undefined) {
+        add(uri);
+        continue;
+      }
+      const testCase = testCaseFolderOf(path);
+      if (testCase !== undefined) testCases.add(testCase);
+      below.push({ uri, path });
+    }
+    // A test-case marker anywhere in a folder makes all of it fixtures, so the folder is listed first.
+    for (const { uri, path } of below) {
+      const reason = fixtureReason(path, testCases);
+      if (reason !== undefined && !seen.has(uri)) fixtures.set(uri, reason);
+      add(uri);
     }
   }
-  return uris;
+  return { uris, fixtures };
+}
+
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 /** `path` relative to `base` with `/` separators; '' for base itself, undefined where it is outside base. */

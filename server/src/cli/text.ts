@@ -75,7 +75,8 @@ export function summaryLine(report: Report, paint: (text: string, ...styles: Sty
   ].filter((part) => part !== '');
   const problems = parts.length > 0 ? parts.join(', ') : paint('no problems', 'green', 'bold');
   const notes = report.notes.length > 0 ? `, ${plural(report.notes.length, 'note')}` : '';
-  return `${problems} in ${plural(report.files, 'file')} (${plural(report.resources, 'resource')})${notes}`;
+  const fixtures = report.fixturesLeftOut > 0 ? `; ${plural(report.fixturesLeftOut, 'fixture file')} left out (test data, golden outputs, e2e assertions: --include-fixtures checks each on its own)` : '';
+  return `${problems} in ${plural(report.files, 'file')} (${plural(report.resources, 'resource')})${notes}${fixtures}`;
 }
 
 function plural(count: number, noun: string): string {

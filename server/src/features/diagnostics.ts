@@ -62,8 +62,10 @@ export function noteDiagnostic(note: FileNote, file: ParsedFile): Diagnostic | u
 }
 
 /** Every diagnostic of one file: its notes first, then its findings in file order. */
-export function diagnosticsOf(project: Project, uri: string, support: DiagnosticClientSupport): Diagnostic[] {
+export function diagnosticsOf(workspace: Project, uri: string, support: DiagnosticClientSupport): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
+  // A fixture is a project of its own: its file and findings are there.
+  const project = workspace.at(uri);
   const file = project.graph.file(uri);
   if (file) {
     for (const note of file.notes) {
@@ -97,7 +99,7 @@ export class DiagnosticsTracker {
     } else {
       for (const uri of this.published.keys()) uris.add(uri);
       for (const uri of project.findingsByUri().keys()) uris.add(uri);
-      for (const file of project.graph.files()) {
+      for (const file of project.allFiles()) {
         if (file.notes.some((note) => PUBLISHED_NOTES.has(note.kind))) uris.add(file.uri);
       }
     }

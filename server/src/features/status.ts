@@ -12,6 +12,8 @@ export interface PortchainStatus {
   files: number;
   /** True while the workspace is being read. */
   indexing: boolean;
+  /** Fixture files (test data, golden outputs, e2e assertions) the scan left out: `portchain.includeFixtures` checks them. */
+  fixturesLeftOut: number;
 }
 
 export const STATUS_NOTIFICATION = 'portchain/status';
@@ -19,10 +21,10 @@ export const STATUS_NOTIFICATION = 'portchain/status';
 export const StatusNotification = new NotificationType<PortchainStatus>(STATUS_NOTIFICATION);
 
 /** The status of a project. */
-export function statusOf(project: Project, indexing: boolean): PortchainStatus {
+export function statusOf(project: Project, indexing: boolean, fixturesLeftOut = 0): PortchainStatus {
   let brokenLinks = 0;
   for (const findings of project.findingsByUri().values()) {
     for (const finding of findings) if (finding.severity === 'error') brokenLinks++;
   }
-  return { resources: project.graph.resourceCount, brokenLinks, files: project.graph.fileCount, indexing };
+  return { resources: project.graph.resourceCount, brokenLinks, files: project.graph.fileCount, indexing, fixturesLeftOut };
 }

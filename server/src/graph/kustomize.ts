@@ -58,16 +58,6 @@ export function inPartialBuild(resource: Resource): boolean {
   return resource.variant?.partial === true;
 }
 
-/**
- * Where a finding about `subject` needs to say which build it is about: ` (in overlay
- * overlays/prod)` where the resource is in more than one build, '' otherwise.
- */
-export function buildSuffix(subject: Resource | undefined, where: (uri: string) => string): string {
-  const variant = subject?.variant;
-  if (!variant || variant.builds < 2) return '';
-  return ` (in overlay ${buildLabel(variant.kustomization, where)})`;
-}
-
 /** A build as messages name it: its kustomization's folder, relative to the workspace. */
 export function buildLabel(kustomizationUri: string, where: (uri: string) => string): string {
   const path = where(kustomizationUri);

@@ -6,7 +6,8 @@ import { bindPorts, configFileBindPorts, probeBindPorts, type BindPort } from '.
 import { inPartialBuild, withinBuild } from './kustomize';
 import { templateRootOf } from './helm';
 import { controllerLabelsMatch, namesPodOf, namesTemplateHash, withoutControllerLabels } from './podLabels';
-import { directoryOf, linkedNamespaces, namespaceKey, nearestDirectory, type PortGraph } from './portGraph';
+import { directoryOf, linkedNamespaces, namespaceKey, nearest, type PortGraph } from './portGraph';
+import { nearestFirst, sharesUnit } from './units';
 
 export type LinkState = 'ok' | 'broken' | 'unknown';
 
@@ -53,51 +54,55 @@ export interface Selection {
   workloads: Resource[];
 }
 
-/** The workloads whose pod templates a selector selects in the namespaces of `from`. */
+/**
+ * The workloads whose pod templates a selector selects in the namespaces of `from`, from the
+ * nearest unit that has any (graph/units.ts): the same file, then the same build or chart, then
+ * the nearest folder. Several definitions of one workload may come back: they are alternatives,
+ * and a caller weighs them with `byIdentity`.
+ */
 export function selectWorkloads(graph: PortGraph, from: Resource, selector: LabelSelector): Selection {
   // A placeholder is filled in before the object is applied: what it selects is unknown.
   if (selector.placeholder) return { state: 'unknown', workloads: [] };
   const key = namespaceKey(from);
+  const symbolic = isSymbolic(selector);
+  const matches = (workload: Resource) => selectsPodsOf(selector, workload) && (!symbolic || sameChart(from, workload));
+  // A plain file's own folder is its nearest unit: where it holds a match, nothing farther can be
+  // nearer, and reading only that folder keeps an edit of an alternative elsewhere from
+  // re-checking this Service (500 examples of one app cost 500 checks, not 500²).
+  if (!from.variant && templateRootOf(from.uri) === undefined) {
+    const beside = graph.workloadsInDirectory(key, directoryOf(from.uri)).filter(matches);
+    if (beside.length > 0) return { state: 'ok', workloads: nearestFirst(from, beside) };
+  }
   // A kustomize build's copy selects within its build (and files no build includes).
   const candidates = withinBuild(from, selectorCandidates(graph, key, selector));
-  const symbolic = isSymbolic(selector);
-  const workloads = preferOwnFile(
-    nearestDirectory(
-      candidates.filter((workload) => selectsPodsOf(selector, workload) && (!symbolic || sameChart(from, workload))),
-      from.uri,
-    ),
-    from.uri,
-  );
+  const workloads = nearestFirst(from, candidates.filter(matches));
   if (workloads.length > 0) return { state: 'ok', workloads };
   // Where the selector or some pod labels are written by templates the values do not resolve,
-  // no match proves nothing.
-  const hasWorkloads = from.variant ? withinBuild(from, graph.workloadsIn(key)).length > 0 : graph.hasWorkloadsIn(key);
-  const unknown = selector.incomplete || (from.templated && !from.templatePartsKnown) || inPartialBuild(from) || !hasWorkloads || graph.hasTemplatedWorkloadsIn(key) || graph.mayHaveUnseenPodsIn(key) || foreignToNamespace(graph, key, selector) || namesTemplateHash(selector);
+  // no match proves nothing; nor where an operator's custom resource in the Service's own unit
+  // may make the pods. A unit that deploys no workloads at all gets its pods from elsewhere.
+  const unitWorkloads = withinBuild(from, graph.workloadsIn(key)).filter((workload) => sharesUnit(from, workload));
+  const unknown =
+    selector.incomplete ||
+    (from.templated && !from.templatePartsKnown) ||
+    inPartialBuild(from) ||
+    unitWorkloads.length === 0 ||
+    graph.hasTemplatedWorkloadsIn(key, from) ||
+    graph.mayHaveUnseenPodsIn(key, from) ||
+    foreignToUnit(unitWorkloads, selector) ||
+    namesTemplateHash(selector);
   return { state: unknown ? 'unknown' : 'broken', workloads };
 }
 
 /**
- * Where one workload (kind, namespace, name) is defined in several files of a folder, alternatives
- * side by side that are applied one at a time (`app.yaml`, `app-at-other-ports.yaml`), the
- * definition in the selecting resource's own file is the one applied with it.
- */
-function preferOwnFile(workloads: Resource[], fromUri: string): Resource[] {
-  if (workloads.length <= 1) return workloads;
-  const identity = (workload: Resource) => `${workload.kind}/${namespaceKey(workload)}/${workload.name?.value ?? workload.id}`;
-  const own = new Set(workloads.filter((workload) => workload.uri === fromUri).map(identity));
-  return own.size === 0 ? workloads : workloads.filter((workload) => workload.uri === fromUri || !own.has(identity(workload)));
-}
-
-/**
- * Whether a selector speaks a vocabulary no pod template of the namespace uses (none carries one of
+ * Whether a selector speaks a vocabulary no pod template of its unit uses (none carries one of
  * its keys or values): it was written for pods made elsewhere (by an operator, a chart, another
  * repository), which the workspace plainly does not hold. A renamed key (`app: web` against
  * `app.kubernetes.io/name: web`) still shares the value, so it stays a finding.
  */
-function foreignToNamespace(graph: PortGraph, key: string, selector: LabelSelector): boolean {
+function foreignToUnit(unitWorkloads: readonly Resource[], selector: LabelSelector): boolean {
   const keys = new Set([...selector.matchLabels.keys(), ...selector.matchExpressions.map((expression) => expression.key)]);
   const values = new Set([...selector.matchLabels.values(), ...selector.matchExpressions.flatMap((expression) => expression.values)]);
-  return !graph.workloadsIn(key).some((workload) => namesPodOf(selector, workload) || [...workload.workload!.podLabels].some(([label, value]) => keys.has(label) || values.has(value)));
+  return !unitWorkloads.some((workload) => namesPodOf(selector, workload) || [...workload.workload!.podLabels].some(([label, value]) => keys.has(label) || values.has(value)));
 }
 
 /**
@@ -152,19 +157,21 @@ export function serviceSelection(graph: PortGraph, service: Resource): Selection
  * holds none it selects: a Service selects pods of its own namespace only, so these are the
  * evidence that it selects nothing (the same evidence a backend to a Service of another namespace
  * gives). Only where the Service and the workloads both write their namespaces and they differ,
- * and nothing in the Service's namespace may make pods the workspace does not show.
+ * the workloads share a unit with the Service, and nothing in its unit may make pods the
+ * workspace does not show.
  */
 export function selectedInOtherNamespaces(graph: PortGraph, service: Resource, selection: Selection): Resource[] {
   const selector = service.service?.selector;
   const own = namespaceKey(service);
   if (selection.state === 'ok' || !selector || own === '' || service.templated || selector.incomplete || selector.placeholder || service.service!.type === 'ExternalName') return [];
-  if (inPartialBuild(service) || graph.mayHaveUnseenPodsIn(own) || graph.hasTemplatedWorkloadsIn(own)) return [];
+  if (inPartialBuild(service) || graph.mayHaveUnseenPodsIn(own, service) || graph.hasTemplatedWorkloadsIn(own, service)) return [];
   const candidates = rarestLabelled(withoutControllerLabels(selector), (label, value) => graph.workloadsLabelledAnywhere(label, value));
   if (!candidates) return [];
   const linked = new Set(linkedNamespaces(own));
   return withinBuild(service, candidates).filter((workload) => {
     const ns = namespaceKey(workload);
-    return ns !== '' && !linked.has(ns) && !workload.templated && selectsPodsOf(selector, workload);
+    // Pods of an unrelated example in another namespace are no evidence about this Service.
+    return ns !== '' && !linked.has(ns) && !workload.templated && sharesUnit(service, workload) && selectsPodsOf(selector, workload);
   });
 }
 
@@ -295,12 +302,17 @@ export interface BackendResolution {
 /** Finds the Service a backend names (an Ingress backend, or a route backendRef with its namespace). */
 export function resolveBackendService(graph: PortGraph, from: Resource, backend: Backend): BackendResolution {
   const namespace = backend.namespace?.value ?? namespaceKey(from);
+  // As for workloads: a Service of that name beside a plain file is the nearest there is.
+  if (!from.variant) {
+    const beside = graph.servicesNamedInDirectory(namespace, backend.serviceName.value, directoryOf(from.uri));
+    if (beside.length > 0) return { state: 'ok', services: nearest(beside, from.uri), elsewhere: [], namespace };
+  }
   const services = withinBuild(from, graph.servicesNamed(namespace, backend.serviceName.value, from.uri));
   if (services.length > 0) return { state: 'ok', services, elsewhere: [], namespace };
   const linked = new Set(linkedNamespaces(namespace));
   const elsewhere = withinBuild(from, graph.servicesNamedAnywhere(backend.serviceName.value)).filter((service) => !linked.has(namespaceKey(service)));
   const unknown = { state: 'unknown' as const, services, elsewhere, namespace };
-  if (from.templated || inPartialBuild(from) || graph.hasUnnamedServicesIn(namespace)) return unknown;
+  if (from.templated || inPartialBuild(from) || graph.hasUnnamedServicesIn(namespace, from)) return unknown;
   // A namesake without metadata.namespace may be applied to any namespace, and a backend without
   // one may be applied to the namesake's: neither proves the Service out of reach.
   if (elsewhere.some((service) => namespaceKey(service) === '') || (elsewhere.length > 0 && namespace === '')) return unknown;

@@ -6,6 +6,7 @@
 
 import type { ConfigEntry, ParsedFile, Resource } from '../model/types';
 import { KustomizeLayer } from './kustomize';
+import { identityOf, sharesUnit } from './units';
 
 /** The namespace key of a resource: `''` where metadata.namespace is absent. */
 export function namespaceKey(resource: Resource): string {
@@ -64,14 +65,18 @@ class NamespaceIndex {
   readonly workloads = new Set<Resource>();
   /** Workloads by each `key=value` of their pod labels, for selectors. */
   readonly workloadsByLabel = new Map<string, Set<Resource>>();
-  templatedWorkloads = 0;
+  /** Workloads whose pod labels a template writes in a way the model cannot read. */
+  readonly templatedWorkloads = new Set<Resource>();
   /** Custom resources that an operator may turn into pods (a Prometheus, a RayCluster). */
-  podCreatingCustomResources = 0;
+  readonly podCreatingCustomResources = new Set<Resource>();
   /** Services whose name is a template action: any backend name might be one of them. */
-  unnamedServices = 0;
+  readonly unnamedServices = new Set<Resource>();
   serviceCount = 0;
   /** Services by each `key=value` of their own labels, for ServiceMonitor selectors. */
   readonly servicesByLabel = new Map<string, Set<Resource>>();
+  /** Workloads and Services by the folder of their file: a link looks beside itself first. */
+  readonly workloadsByDirectory = new Map<string, Set<Resource>>();
+  readonly servicesByDirectory = new Map<string, Set<Resource>>();
 }
 
 /**
@@ -100,6 +105,10 @@ export class PortGraph {
   private readonly indexed = new Map<string, readonly Resource[]>();
   /** Files whose indexed resources changed since `takeChanges`, with the resources they had before. */
   private readonly changes = new Map<string, readonly Resource[]>();
+  /** Files' own resources by identity (graph/units.ts), for the same definition repeated in another file. */
+  private readonly definitions = new Map<string, Resource[]>();
+  /** The definitions of an identity by the hash of their text, worked out on first use after a change. */
+  private readonly definitionsByHash = new Map<string, Map<number, Resource[]>>();
 
   /** Adds or replaces a file's facts; the indexes change by that file (and the builds that read it) only. */
   setFile(file: ParsedFile): void {
@@ -192,14 +201,63 @@ export class PortGraph {
     return this.servicesByName.get(name) ?? [];
   }
 
+  /**
+   * The copies of a resource: the definitions of its identity whose text is the same (comments
+   * and blank lines aside), in any file. A rendered bundle beside its sources repeats them; one
+   * defect there is one defect. The copy that reports comes first: the one in the file with the
+   * fewest resources (the source, not the bundle). A resource without copies gets itself alone.
+   */
+  copiesOf(resource: Resource): Resource[] {
+    this.settle();
+    if (resource.variant) return [resource];
+    const identity = identityOf(resource);
+    const definitions = this.definitions.get(identity);
+    if (!definitions || definitions.length < 2) {
+      this.recorder?.(`copy:${identity}`);
+      return [resource];
+    }
+    // Only a definition with the same text can change the answer: the key names the text's hash,
+    // so an edit of another alternative of the identity re-checks nothing here.
+    const hash = this.fingerprintHash(resource);
+    this.recorder?.(`copy:${identity}:${hash}`);
+    let byHash = this.definitionsByHash.get(identity);
+    if (!byHash) {
+      byHash = new Map();
+      for (const definition of definitions) {
+        const key = this.fingerprintHash(definition);
+        const group = byHash.get(key);
+        if (group) group.push(definition);
+        else byHash.set(key, [definition]);
+      }
+      this.definitionsByHash.set(identity, byHash);
+    }
+    const sameHash = byHash.get(hash) ?? [resource];
+    if (sameHash.length < 2) return [resource];
+    const text = this.fingerprintText(resource);
+    const copies = sameHash.filter((other) => other === resource || this.fingerprintText(other) === text);
+    if (copies.length < 2) return [resource];
+    const size = (candidate: Resource) => this.filesByUri.get(candidate.uri)?.resources.length ?? 0;
+    return copies.sort((a, b) => size(a) - size(b) || (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0) || byId(a, b));
+  }
+
+  private fingerprintHash(resource: Resource): number {
+    let hash = fingerprintHashes.get(resource);
+    if (hash === undefined) fingerprintHashes.set(resource, (hash = fnv1a(this.fingerprintText(resource))));
+    return hash;
+  }
+
+  private fingerprintText(resource: Resource): string {
+    return fingerprint(this.filesByUri.get(resource.uri), resource);
+  }
+
   /** Every Service a resource in namespace `key` can reach. */
   servicesIn(key: string): Resource[] {
     return this.collect(key, 'svcs', '', (ns) => [...ns.services.values()]);
   }
 
-  /** Whether the workspace holds a Service whose name it cannot read in these namespaces. */
-  hasUnnamedServicesIn(key: string): boolean {
-    return this.some(key, 'svcunnamed', (ns) => ns.unnamedServices > 0);
+  /** Whether a unit of `from` holds a Service in these namespaces whose name the workspace cannot read. */
+  hasUnnamedServicesIn(key: string, from: Resource): boolean {
+    return this.some(key, 'svcunnamed', (ns) => anySharesUnit(ns.unnamedServices, from));
   }
 
   /** Services whose own labels include `label=value`, in resource-id order (what a ServiceMonitor selects). */
@@ -214,6 +272,27 @@ export class PortGraph {
   /** Every workload in the namespaces of `key`. Prefer `workloadsLabelled` where a selector is known. */
   workloadsIn(key: string): Resource[] {
     return this.collect(key, 'wls', '', (ns) => [...ns.workloads]);
+  }
+
+  /**
+   * The workloads of the namespaces of `key` written in one folder. A link that finds what it
+   * needs there reads nothing else, so an edit in another folder never re-checks it.
+   */
+  workloadsInDirectory(key: string, directory: string): Resource[] {
+    const out = this.collect(key, 'wldir', directory, (ns) => {
+      const set = ns.workloadsByDirectory.get(directory);
+      return set ? [...set] : undefined;
+    });
+    return out.length > 1 ? out.sort(byId) : out;
+  }
+
+  /** The Services of that name in the namespaces of `key` written in one folder (see workloadsInDirectory). */
+  servicesNamedInDirectory(key: string, name: string, directory: string): Resource[] {
+    const out = this.collect(key, 'svcdir', directory, (ns) => {
+      const set = ns.servicesByDirectory.get(directory);
+      return set ? [...set].filter((service) => service.name?.value === name) : undefined;
+    });
+    return out.length > 1 ? out.sort(byId) : out;
   }
 
   /** Whether the namespaces of `key` hold any workload at all. */
@@ -238,14 +317,17 @@ export class PortGraph {
     return set ? [...set].sort(byId) : [];
   }
 
-  /** Whether some workload's pod labels are written by a template in a way the model cannot read as plain labels. */
-  hasTemplatedWorkloadsIn(key: string): boolean {
-    return this.some(key, 'nsflags', (ns) => ns.templatedWorkloads > 0);
+  /** Whether a unit of `from` holds a workload whose pod labels a template writes in a way the model cannot read as plain labels. */
+  hasTemplatedWorkloadsIn(key: string, from: Resource): boolean {
+    return this.some(key, 'nsflags', (ns) => anySharesUnit(ns.templatedWorkloads, from));
   }
 
-  /** Whether pods in these namespaces may come from something the workspace does not spell out: an operator's custom resource. */
-  mayHaveUnseenPodsIn(key: string): boolean {
-    return this.some(key, 'nsflags', (ns) => ns.podCreatingCustomResources > 0);
+  /**
+   * Whether pods in these namespaces may come from something a unit of `from` does not spell out:
+   * an operator's custom resource beside it. One in an unrelated example says nothing here.
+   */
+  mayHaveUnseenPodsIn(key: string, from: Resource): boolean {
+    return this.some(key, 'nsflags', (ns) => anySharesUnit(ns.podCreatingCustomResources, from));
   }
 
   /** ConfigMaps or Secrets of that name, nearest directory first. */
@@ -269,7 +351,14 @@ export class PortGraph {
   /** The dependency keys a resource provides: what lookups that may see it record. */
   static providedKeys(resource: Resource, out: Set<string>): void {
     const ns = namespaceKey(resource);
+    if (!resource.variant) {
+      const identity = identityOf(resource);
+      out.add(`copy:${identity}`);
+      const hash = fingerprintHashes.get(resource);
+      if (hash !== undefined) out.add(`copy:${identity}:${hash}`);
+    }
     if (resource.workload) {
+      out.add(`wldir:${ns}:${directoryOf(resource.uri)}`);
       out.add(`wls:${ns}`);
       out.add(`wlany:${ns}`);
       for (const [label, value] of resource.workload.podLabels) {
@@ -278,6 +367,7 @@ export class PortGraph {
       }
       if (labelsInDoubt(resource)) out.add(`nsflags:${ns}`);
     } else if (resource.service) {
+      out.add(`svcdir:${ns}:${directoryOf(resource.uri)}`);
       out.add(`svcs:${ns}`);
       for (const [label, value] of resource.labels) out.add(`svclabel:${ns}:${label}=${value}`);
       if (!resource.name) out.add(`svcunnamed:${ns}`);
@@ -345,9 +435,27 @@ export class PortGraph {
     const ns = this.namespaceIndex(namespaceKey(resource));
     const step = add ? 1 : -1;
     this.resourceTotal += step;
+    if (!resource.variant) {
+      const identity = identityOf(resource);
+      const list = this.definitions.get(identity);
+      this.definitionsByHash.delete(identity);
+      if (add) {
+        if (list) {
+          list.push(resource);
+          // Alternatives get their text's hash now, so that the facts they provide name it (providedKeys).
+          if (list.length === 2) this.fingerprintHash(list[0]);
+          this.fingerprintHash(resource);
+        } else this.definitions.set(identity, [resource]);
+      } else if (list) {
+        const at = list.indexOf(resource);
+        if (at >= 0) list.splice(at, 1);
+        if (list.length === 0) this.definitions.delete(identity);
+      }
+    }
     if (resource.workload) {
       if (add) ns.workloads.add(resource);
       else ns.workloads.delete(resource);
+      toggleIn(ns.workloadsByDirectory, directoryOf(resource.uri), resource, add);
       for (const [label, value] of resource.workload.podLabels) {
         const key = `${label}=${value}`;
         let set = ns.workloadsByLabel.get(key);
@@ -367,9 +475,10 @@ export class PortGraph {
           if (anywhere.size === 0) this.workloadsByLabelAnywhere.delete(key);
         }
       }
-      if (labelsInDoubt(resource)) ns.templatedWorkloads += step;
+      if (labelsInDoubt(resource)) toggle(ns.templatedWorkloads, resource, add);
     } else if (resource.service) {
       ns.serviceCount += step;
+      toggleIn(ns.servicesByDirectory, directoryOf(resource.uri), resource, add);
       for (const [label, value] of resource.labels) {
         const key = `${label}=${value}`;
         let set = ns.servicesByLabel.get(key);
@@ -382,7 +491,7 @@ export class PortGraph {
         }
       }
       if (!resource.name) {
-        ns.unnamedServices += step;
+        toggle(ns.unnamedServices, resource, add);
         return;
       }
       if (add) {
@@ -397,9 +506,60 @@ export class PortGraph {
       if (add) index.add(resource.name.value, resource);
       else index.remove(resource.name.value, resource);
     } else if (mayCreatePods(resource)) {
-      ns.podCreatingCustomResources += step;
+      toggle(ns.podCreatingCustomResources, resource, add);
     }
   }
+}
+
+/** The hash of each alternative's fingerprint, worked out when its identity gets a second definition. */
+const fingerprintHashes = new WeakMap<Resource, number>();
+
+/**
+ * A resource's text with comments, blank lines, trailing spaces and the common indentation left
+ * out: equal for a document and its copy in a bundle made by concatenating files.
+ */
+function fingerprint(file: ParsedFile | undefined, resource: Resource): string {
+  const lines: string[] = [];
+  let indent = Infinity;
+  for (const raw of (file?.text.slice(resource.span.start, resource.span.end) ?? '').split(/\r?\n|\r/)) {
+    const line = raw.trimEnd();
+    const content = line.trimStart();
+    if (content === '' || content.startsWith('#') || line === '---') continue;
+    indent = Math.min(indent, line.length - content.length);
+    lines.push(line);
+  }
+  return lines.map((line) => line.slice(indent)).join('\n');
+}
+
+/** 32-bit FNV-1a of a string's UTF-16 units. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+function toggleIn(map: Map<string, Set<Resource>>, key: string, resource: Resource, add: boolean): void {
+  let set = map.get(key);
+  if (add) {
+    if (!set) map.set(key, (set = new Set()));
+    set.add(resource);
+  } else if (set) {
+    set.delete(resource);
+    if (set.size === 0) map.delete(key);
+  }
+}
+
+function toggle(set: Set<Resource>, resource: Resource, add: boolean): void {
+  if (add) set.add(resource);
+  else set.delete(resource);
+}
+
+function anySharesUnit(causes: ReadonlySet<Resource>, from: Resource): boolean {
+  for (const cause of causes) if (sharesUnit(from, cause)) return true;
+  return false;
 }
 
 /** Whether a workload's pod labels may be other than the model read: a template writes them in a way it cannot follow. */
@@ -446,12 +606,13 @@ export function directoryOf(uri: string): string {
 
 /**
  * Where one resource identity (kind, namespace, name) is defined more than once (overlays,
- * environments), keeps the candidates in the directory nearest to `fromUri`.
+ * environments, examples), keeps the definitions nearest to `fromUri`: its own file, else the
+ * nearest folder. The others are alternatives that are not deployed beside it.
  */
 export function nearest(candidates: Resource[], fromUri: string): Resource[] {
   if (candidates.length <= 1) return candidates;
   const groups = new Map<string, Resource[]>();
-  for (const candidate of candidates) push(groups, `${candidate.kind}/${namespaceKey(candidate)}/${candidate.name?.value ?? candidate.id}`, candidate);
+  for (const candidate of candidates) push(groups, identityOf(candidate), candidate);
   if (groups.size === candidates.length) return candidates;
   const out: Resource[] = [];
   for (const group of groups.values()) {
@@ -465,9 +626,9 @@ export function nearest(candidates: Resource[], fromUri: string): Resource[] {
 }
 
 /**
- * Keeps the candidates in the directories nearest to `fromUri`. Repositories of examples hold
- * alternatives side by side (`tgi/`, `vllm/`) that reuse labels but are never applied together;
- * the ones beside the referring file are the ones meant.
+ * Keeps the candidates nearest to `fromUri`: those in the file itself, else those in the nearest
+ * folders. Repositories of examples hold alternatives side by side (`tgi/`, `vllm/`) that reuse
+ * labels but are never applied together; the ones beside the referring file are the ones meant.
  */
 export function nearestDirectory(candidates: Resource[], fromUri: string): Resource[] {
   if (candidates.length <= 1) return candidates;
@@ -475,7 +636,7 @@ export function nearestDirectory(candidates: Resource[], fromUri: string): Resou
   let best = Infinity;
   let kept: Resource[] = [];
   for (const candidate of candidates) {
-    const distance = directoryDistance(from, directoryOf(candidate.uri));
+    const distance = candidate.uri === fromUri ? -1 : directoryDistance(from, directoryOf(candidate.uri));
     if (distance < best) {
       best = distance;
       kept = [candidate];

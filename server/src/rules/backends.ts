@@ -176,14 +176,19 @@ function checkBackendPort(context: RuleContext, from: Resource, backend: Backend
     if (resolution.state !== 'broken') return;
     broken.push(service);
   }
-  for (const service of broken) reportPortMismatch(context, from, backend, port, service);
+  // One finding at the backend port: the nearest definition speaks for the others, which it names.
+  if (broken.length > 0) reportPortMismatch(context, from, backend, port, broken[0], broken.slice(1));
 }
 
-function reportPortMismatch(context: RuleContext, from: Resource, backend: Backend, port: Exclude<PortValue, { kind: 'unknown' }>, service: Resource): void {
+function reportPortMismatch(context: RuleContext, from: Resource, backend: Backend, port: Exclude<PortValue, { kind: 'unknown' }>, service: Resource, alternatives: Resource[]): void {
   const ports = service.service!.ports;
   const serviceName = service.name?.value ?? backend.serviceName.value;
   const written = port.kind === 'number' ? String(port.number) : port.name;
   let message = `${describe(from)} sends to Service ${serviceName} port ${written}${originNote(port, context.where)}, but ${describe(service)} (${context.where(service.uri)}) has ${ports.length === 1 ? 'port' : 'ports'} ${ports.map(describeServicePort).join(', ')}`;
+  if (alternatives.length > 0) {
+    const others = alternatives.map((other) => `${context.where(other.uri)}: ${other.service!.ports.map(describeServicePort).join(', ')}`);
+    message += ` (its other ${alternatives.length === 1 ? 'definition' : 'definitions'} lack it too: ${unique(others).join('; ')})`;
+  }
 
   const viaTarget = ports.find((candidate) => sameTarget(candidate, port));
   if (viaTarget?.port?.kind === 'number') {
@@ -199,6 +204,9 @@ function reportPortMismatch(context: RuleContext, from: Resource, backend: Backe
     span: candidate.port?.span ?? candidate.span,
     message: `port ${describeServicePort(candidate)} of ${describe(service)}`,
   }));
+  for (const other of alternatives) {
+    for (const candidate of other.service!.ports) related.push({ uri: other.uri, span: candidate.port?.span ?? candidate.span, message: `port ${describeServicePort(candidate)} of ${describe(other)} (another definition)` });
+  }
 
   const fixes: FixHint[] = [];
   // A misspelt port name most likely means the Service port name nearest to it.

@@ -6,7 +6,7 @@
 // **Architecture invariant:** an incremental run gives exactly the findings of a full run on the
 // same files (test/property/incremental.test.ts checks it on random edit sequences).
 
-import { buildSuffix } from '../graph/kustomize';
+import { buildLabel } from '../graph/kustomize';
 import { PortGraph } from '../graph/portGraph';
 import { StringsByKey } from '../graph/stringsByKey';
 import { isDisabled, positionAt } from '../model/text';
@@ -125,6 +125,8 @@ export class RuleEngine {
     const entries = new Map<string, SubjectCheck>();
     let current: SubjectCheck | undefined;
     let currentSubject: Resource | undefined;
+    /** The other copies of the current subject (graph.copiesOf), named by its findings. */
+    let currentCopies: Resource[] | undefined;
     const where = this.where;
     /** Where reports outside any subject go: the global families' findings, while they run. */
     let globalFindings: Finding[] | undefined;
@@ -141,12 +143,18 @@ export class RuleEngine {
             if (!current) entries.set(subject.id, (current = { findings: [], deps: new Set() }));
             const deps = current.deps;
             graph.recorder = (key) => deps.add(key);
+            // A copy of a definition in another file (a rendered bundle) is one defect with it:
+            // the first copy reports, naming the others.
+            const copies = graph.copiesOf(subject);
+            if (copies[0] !== subject) continue;
+            currentCopies = copies.length > 1 ? copies.slice(1) : undefined;
             currentSubject = subject;
             yield subject;
           }
         } finally {
           current = undefined;
           currentSubject = undefined;
+          currentCopies = undefined;
           graph.recorder = undefined;
         }
       },
@@ -161,8 +169,13 @@ export class RuleEngine {
         // edits where the build renames or patches, since the file's text is not what it applies.
         const variant = current ? currentSubject?.variant : undefined;
         if (variant) {
-          finding.message += buildSuffix(currentSubject, where);
+          if (variant.builds > 1) finding.overlays = [buildLabel(variant.kustomization, where)];
           if (variant.rewritten) finding.fixes = [];
+        }
+        if (current && currentCopies && currentSubject && finding.uri === currentSubject.uri) {
+          const copies = currentCopies;
+          finding.message += ` (repeated in ${[...new Set(copies.map((copy) => where(copy.uri)))].join(', ')})`;
+          finding.related = [...finding.related, ...copies.map((copy) => ({ uri: copy.uri, span: copy.name?.span ?? copy.kindSpan, message: `the same ${copy.kind} ${copy.name?.value ?? ''}`.trimEnd() + ', repeated here' }))];
         }
         if (current) current.findings.push(finding);
         else if (inGlobal && globalFindings) {
@@ -230,23 +243,27 @@ export class RuleEngine {
     }
   }
 
-  /** Rebuilds the finding lists of the given files from the subjects' and the global findings. */
+  /**
+   * Rebuilds the finding lists of the given files from the subjects' and the global findings. One
+   * place has one finding per rule: the copies a base's overlays make of a resource, and the
+   * alternatives that all break one link, report at the same place, and become one finding that
+   * names the overlays it concerns.
+   */
   private assemble(uris: Set<string>): void {
     for (const uri of uris) {
-      const findings: Finding[] = [];
-      const seen = new Set<string>();
+      const atPlace = new Map<string, Finding[]>();
       const add = (finding: Finding) => {
-        const key = findingKey(finding);
-        if (seen.has(key)) return;
-        seen.add(key);
-        findings.push(finding);
+        const key = placeKey(finding);
+        const group = atPlace.get(key);
+        if (group) group.push(finding);
+        else atPlace.set(key, [finding]);
       };
       for (const id of this.subjectsByUri.get(uri) ?? []) {
         for (const finding of this.subjects.get(id)!.findings) if (finding.uri === uri) add(finding);
       }
       for (const finding of this.globalByUri.get(uri) ?? []) add(finding);
-      if (findings.length === 0) this.byUri.delete(uri);
-      else this.byUri.set(uri, findings.sort(compareFindings));
+      if (atPlace.size === 0) this.byUri.delete(uri);
+      else this.byUri.set(uri, [...atPlace.values()].map(mergeAtPlace).sort(compareFindings));
     }
   }
 
@@ -272,6 +289,43 @@ function mattersClusterWide(resource: Resource): boolean {
     service.ports.some((port) => port.nodePort !== undefined) ||
     [...resource.annotations.keys()].some((key) => key.includes('external-traffic'))
   );
+}
+
+/** Rule and place: what makes two findings one. */
+function placeKey(finding: Finding): string {
+  return `${finding.rule}\u0000${finding.uri}\u0000${finding.span.start}\u0000${finding.span.end}`;
+}
+
+/**
+ * One finding for the findings of one rule at one place: the first in message order speaks,
+ * with every overlay they concern named after it, every related place, and the first fixes any
+ * of them offers. The merged finding is a new object; the subjects keep theirs.
+ */
+function mergeAtPlace(group: Finding[]): Finding {
+  if (group.length === 1 && !group[0].overlays) return group[0];
+  const sorted = [...group].sort(compareFindings);
+  const first = sorted[0];
+  const overlays = [...new Set(sorted.flatMap((finding) => finding.overlays ?? []))].sort();
+  const related: Finding['related'] = [];
+  const seen = new Set<string>();
+  for (const finding of sorted) {
+    for (const item of finding.related) {
+      const key = `${item.uri}\u0000${item.span.start}\u0000${item.span.end}\u0000${item.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      related.push(item);
+    }
+  }
+  const fixes = sorted.find((finding) => finding.fixes.length > 0)?.fixes ?? [];
+  const merged: Finding = { rule: first.rule, severity: first.severity, uri: first.uri, span: first.span, message: first.message + overlaySuffix(overlays), related, fixes };
+  return merged;
+}
+
+/** ` (in overlay prod)`, ` (in overlays prod and staging)`: which builds a finding about a shared base is about. */
+function overlaySuffix(overlays: string[]): string {
+  if (overlays.length === 0) return '';
+  if (overlays.length === 1) return ` (in overlay ${overlays[0]})`;
+  return ` (in overlays ${overlays.slice(0, -1).join(', ')} and ${overlays[overlays.length - 1]})`;
 }
 
 function findingKey(finding: Finding): string {

@@ -4,6 +4,7 @@
 import { originNote, originOf, valuePlace } from '../graph/helm';
 import { inSameBuild } from '../graph/kustomize';
 import { namespaceKey } from '../graph/portGraph';
+import { sharesUnit } from '../graph/units';
 import type { Resource, ServicePort, Span } from '../model/types';
 import { describe, type FixHint, type RuleContext, type RuleFamily } from './types';
 
@@ -97,7 +98,8 @@ function checkConflicts(context: RuleContext, uses: NodePortUse[], taken: Set<nu
       const others = group.filter((other) => {
         // Copies of one file in several builds are one place to name.
         const place = `${other.service.uri}\u0000${other.span.start}`;
-        if (identity(other) === identity(use) || !inSameBuild(use.service, other.service) || seen.has(place)) return false;
+        // Services of unrelated units (two examples, two environments' folders) are not applied to one cluster together.
+        if (identity(other) === identity(use) || !inSameBuild(use.service, other.service) || !sharesUnit(use.service, other.service) || seen.has(place)) return false;
         seen.add(place);
         return true;
       });

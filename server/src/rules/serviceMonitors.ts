@@ -82,7 +82,7 @@ function checkServiceMonitor(context: RuleContext, monitor: Resource, spec: Moni
   const selected: Resource[] = [];
   for (const key of namespaces) {
     // A Service whose name or labels a template computes may be one the monitor selects.
-    if (graph.hasUnnamedServicesIn(key)) return;
+    if (graph.hasUnnamedServicesIn(key, monitor)) return;
     for (const service of withinBuild(monitor, serviceCandidates(graph, key, selector))) {
       if (service.templated) return;
       if (selectorMatches(selector, service.labels) && !selected.includes(service)) selected.push(service);
@@ -141,7 +141,7 @@ function checkPodMonitor(context: RuleContext, monitor: Resource, spec: MonitorS
   const selected: Resource[] = [];
   for (const key of namespaces) {
     // Pods a template or an operator makes may be the ones the monitor selects.
-    if (graph.hasTemplatedWorkloadsIn(key) || graph.mayHaveUnseenPodsIn(key)) return;
+    if (graph.hasTemplatedWorkloadsIn(key, monitor) || graph.mayHaveUnseenPodsIn(key, monitor)) return;
     for (const workload of withinBuild(monitor, graph.workloadsIn(key))) {
       if (selectorMatches(selector, workload.workload!.podLabels) && !selected.includes(workload)) selected.push(workload);
     }

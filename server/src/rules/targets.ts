@@ -4,6 +4,7 @@
 import { resolveTarget, selectedInOtherNamespaces, serviceSelection, type ContainerPortRef, type TargetResolution } from '../graph/links';
 import { statefulSetPodsNote, withoutControllerLabels } from '../graph/podLabels';
 import { namespaceKey } from '../graph/portGraph';
+import { byIdentity } from '../graph/units';
 import { originNote, originOf, valuePlace } from '../graph/helm';
 import type { PortValue, Resource, ServicePort, Span } from '../model/types';
 import { nearestName } from './backends';
@@ -32,12 +33,17 @@ export const targetRules: RuleFamily = (context) => {
       });
       continue;
     }
-    for (const workload of selection.workloads) {
-      for (const servicePort of spec.ports) {
-        if (!servicePort.port && !servicePort.targetPort) continue;
-        const resolution = resolveTarget(context.graph, service, servicePort, workload, context.options);
-        if (resolution.state === 'broken') reportBrokenTarget(context, service, servicePort, resolution);
+    // Definitions of one workload are alternatives: only one of them is deployed with the Service.
+    const workloads = byIdentity(selection.workloads);
+    for (const servicePort of spec.ports) {
+      if (!servicePort.port && !servicePort.targetPort) continue;
+      const broken: TargetResolution[][] = [];
+      for (const definitions of workloads) {
+        const resolutions = definitions.map((workload) => resolveTarget(context.graph, service, servicePort, workload, context.options));
+        // Broken only where every definition that could be deployed with the Service breaks it.
+        if (resolutions.every((resolution) => resolution.state === 'broken')) broken.push(resolutions);
       }
+      if (broken.length > 0) reportBrokenTargets(context, service, servicePort, broken);
     }
   }
 };
@@ -51,21 +57,53 @@ function podsNote(context: RuleContext, service: Resource): string | undefined {
   return note && `${note}, so no pod has these labels`;
 }
 
-function reportBrokenTarget(context: RuleContext, service: Resource, servicePort: ServicePort, resolution: TargetResolution): void {
+type TargetRule = 'protocol-mismatch' | 'target-port-name-missing' | 'implicit-target-port' | 'target-port-mismatch';
+
+/** Which rule a broken resolution falls under. */
+function targetRuleOf(resolution: TargetResolution): TargetRule {
+  if (resolution.protocolMismatches.length > 0) return 'protocol-mismatch';
+  if (resolution.target?.kind === 'name') return 'target-port-name-missing';
+  return resolution.implicit ? 'implicit-target-port' : 'target-port-mismatch';
+}
+
+/**
+ * One finding per rule at one place, whatever number of workloads and definitions it concerns:
+ * the nearest definition of each workload speaks for it, and the message names the rest.
+ */
+function reportBrokenTargets(context: RuleContext, service: Resource, servicePort: ServicePort, broken: TargetResolution[][]): void {
+  const byRule = new Map<TargetRule, TargetResolution[][]>();
+  for (const definitions of broken) {
+    const rule = targetRuleOf(definitions[0]);
+    const list = byRule.get(rule);
+    if (list) list.push(definitions);
+    else byRule.set(rule, [definitions]);
+  }
+  for (const group of byRule.values()) reportBrokenTarget(context, service, servicePort, group);
+}
+
+function reportBrokenTarget(context: RuleContext, service: Resource, servicePort: ServicePort, group: TargetResolution[][]): void {
+  const resolution = group[0][0];
   const { workload, target } = resolution;
   if (!target || target.kind === 'unknown') return;
   const where = context.where(workload.uri);
   const portNote = originNote(servicePort.port, context.where);
   const portLabel = servicePort.name ? `port ${servicePort.name.value} (${portText(servicePort.port)}${portNote ? `, ${portNote.slice(2, -1)}` : ''})` : `port ${portText(servicePort.port)}${portNote}`;
-  const related = resolution.declared.map((ref) => ({
-    uri: workload.uri,
-    span: ref.port.containerPort?.span ?? ref.port.span,
-    message: `containerPort ${describePort(ref)} of container ${ref.container.name?.value ?? '?'} in ${describe(workload)}`,
-  }));
+  const related = group.flatMap((definitions) =>
+    definitions.flatMap((each) =>
+      each.declared.map((ref) => ({
+        uri: each.workload.uri,
+        span: ref.port.containerPort?.span ?? ref.port.span,
+        message: `containerPort ${describePort(ref)} of container ${ref.container.name?.value ?? '?'} in ${describe(each.workload)}`,
+      })),
+    ),
+  );
   // A value from values.yaml is fixed there: point at it too.
   const targetOrigin = originOf(target);
   if (targetOrigin) related.unshift({ uri: targetOrigin.uri, span: targetOrigin.span, message: `${targetOrigin.fallback ? `the default of .Values.${targetOrigin.path}` : targetOrigin.path}: ${portText(target)}, the ${resolution.implicit ? 'port' : 'targetPort'} of ${describe(service)}` });
   const targetNote = originNote(target, context.where);
+  // Fixes edit one definition: offered where the finding concerns one workload defined once.
+  const single = group.length === 1 && group[0].length === 1;
+  const others = othersNote(context, group);
 
   if (resolution.protocolMismatches.length > 0) {
     const mismatch = resolution.protocolMismatches[0];
@@ -73,7 +111,7 @@ function reportBrokenTarget(context: RuleContext, service: Resource, servicePort
       rule: 'protocol-mismatch',
       uri: service.uri,
       span: servicePort.protocolSpan ?? target.span,
-      message: `${describe(service)} ${portLabel} speaks ${servicePort.protocol}, but container ${mismatch.container.name?.value ?? '?'} of ${describe(workload)} (${where}) declares ${describePort(mismatch)} as ${mismatch.port.protocol}`,
+      message: `${describe(service)} ${portLabel} speaks ${servicePort.protocol}, but container ${mismatch.container.name?.value ?? '?'} of ${describe(workload)} (${where}) declares ${describePort(mismatch)} as ${mismatch.port.protocol}${others}`,
       related: [{ uri: workload.uri, span: mismatch.port.protocolSpan ?? mismatch.port.span, message: `protocol ${mismatch.port.protocol} of ${describe(workload)}` }],
       fixes: servicePort.protocolSpan && !writtenByTemplate(context, service.uri, servicePort.protocolSpan) ? [{ title: `Set protocol to ${mismatch.port.protocol}`, edits: [{ uri: service.uri, span: servicePort.protocolSpan, newText: mismatch.port.protocol }] }] : [],
     });
@@ -86,9 +124,9 @@ function reportBrokenTarget(context: RuleContext, service: Resource, servicePort
       rule: 'target-port-name-missing',
       uri: service.uri,
       span: target.span,
-      message: `${describe(service)} sends ${portLabel} to targetPort ${target.name}${targetNote}, but ${describe(workload)} (${where}) declares no port named ${target.name} (its containerPorts are ${declaredText})`,
+      message: `${describe(service)} sends ${portLabel} to targetPort ${target.name}${targetNote}, but ${describe(workload)} (${where}) declares no port named ${target.name} (its containerPorts are ${declaredText})${others}`,
       related,
-      fixes: targetFixes(service, resolution),
+      fixes: single ? targetFixes(service, resolution) : [],
     });
     return;
   }
@@ -98,16 +136,18 @@ function reportBrokenTarget(context: RuleContext, service: Resource, servicePort
       rule: 'implicit-target-port',
       uri: service.uri,
       span: target.span,
-      message: `${describe(service)} ${portLabel} has no targetPort, so traffic goes to ${target.number}, but ${describe(workload)} (${where}) declares no containerPort ${target.number} (its containerPorts are ${declaredText})${listeningText(resolution)}`,
+      message: `${describe(service)} ${portLabel} has no targetPort, so traffic goes to ${target.number}, but ${describe(workload)} (${where}) declares no containerPort ${target.number} (its containerPorts are ${declaredText})${listeningText(resolution)}${others}`,
       related,
-      fixes: resolution.declared
-        .filter((ref) => ref.port.containerPort?.kind === 'number')
-        .map((ref, index) => ({
-          title: `Add targetPort: ${ref.port.name?.value ?? portText(ref.port.containerPort)}`,
-          edits: [insertTargetPort(context, service, servicePort, ref.port.name?.value ?? portText(ref.port.containerPort))],
-          preferred: index === 0,
-        }))
-        .filter((fix) => fix.edits[0] !== undefined) as FixHint[],
+      fixes: single
+        ? (resolution.declared
+            .filter((ref) => ref.port.containerPort?.kind === 'number')
+            .map((ref, index) => ({
+              title: `Add targetPort: ${ref.port.name?.value ?? portText(ref.port.containerPort)}`,
+              edits: [insertTargetPort(context, service, servicePort, ref.port.name?.value ?? portText(ref.port.containerPort))],
+              preferred: index === 0,
+            }))
+            .filter((fix) => fix.edits[0] !== undefined) as FixHint[])
+        : [],
     });
     return;
   }
@@ -116,10 +156,31 @@ function reportBrokenTarget(context: RuleContext, service: Resource, servicePort
     rule: 'target-port-mismatch',
     uri: service.uri,
     span: target.span,
-    message: `${describe(service)} sends ${portLabel} to targetPort ${target.number}${targetNote}, but ${describe(workload)} (${where}) declares no containerPort ${target.number} (its containerPorts are ${declaredText})${listeningText(resolution)}`,
+    message: `${describe(service)} sends ${portLabel} to targetPort ${target.number}${targetNote}, but ${describe(workload)} (${where}) declares no containerPort ${target.number} (its containerPorts are ${declaredText})${listeningText(resolution)}${others}`,
     related,
-    fixes: targetFixes(service, resolution),
+    fixes: single ? targetFixes(service, resolution) : [],
   });
+}
+
+/**
+ * What else a finding concerns beyond the nearest definition of its first workload: the other
+ * definitions of that workload (alternatives, each of which breaks the link too) and the other
+ * workloads the Service selects that break it the same way.
+ */
+function othersNote(context: RuleContext, group: TargetResolution[][]): string {
+  const parts: string[] = [];
+  const alternatives = group[0].slice(1).map((each) => context.where(each.workload.uri));
+  if (alternatives.length > 0) parts.push(`its other ${alternatives.length === 1 ? 'definition' : 'definitions'} (${unique(alternatives).join(', ')}) ${alternatives.length === 1 ? 'does' : 'do'} not either`);
+  for (const definitions of group.slice(1)) {
+    const first = definitions[0];
+    const ports = first.declared.length > 0 ? first.declared.map(describePort).join(', ') : 'none';
+    parts.push(`nor does ${describe(first.workload)} (${context.where(first.workload.uri)}${definitions.length > 1 ? ` and ${definitions.length - 1} other ${definitions.length === 2 ? 'definition' : 'definitions'}` : ''}), whose containerPorts are ${ports}`);
+  }
+  return parts.length > 0 ? `; ${parts.join('; ')}` : '';
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
 }
 
 /**

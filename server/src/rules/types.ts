@@ -30,6 +30,11 @@ export interface Finding {
   message: string;
   related: RelatedInformation[];
   fixes: FixHint[];
+  /**
+   * The kustomize overlays a finding about a shared base concerns (the engine sets it and names
+   * them in the message when it merges the findings of one place).
+   */
+  overlays?: string[];
 }
 
 export interface RuleOptions {
