@@ -15,6 +15,9 @@ import { EXAMPLES_DIR, REPO_ROOT, START_STATE_DIR } from './vscode/paths.mjs';
 import { ProvisionError, provision } from './vscode/provision.mjs';
 import { startServer } from './vscode/server.mjs';
 
+/** How long the extension host of a closed browser window waits for it before it stops. */
+const RECONNECTION_GRACE_SECONDS = 10;
+
 const USAGE = `Usage: npm start [-- [FOLDER] [--server] [--port N] [--help]]
 
 Builds portchain and opens FOLDER in VS Code with the extension loaded from this checkout.
@@ -28,7 +31,8 @@ Builds portchain and opens FOLDER in VS Code with the extension loaded from this
 Without a desktop \`code\` on the PATH it provisions the VS Code server (npm's code-server on
 Node 24 from npm, and Debian's chromium) into ~/.cache/portchain-vscode/ once per machine
 (about 800 MB and two to three minutes), serves it on 127.0.0.1 and prints the URL to open.
-Ctrl-C stops everything it started.`;
+Each browser window gets an extension host of its own, which stops ${RECONNECTION_GRACE_SECONDS} s after the window
+is closed. Ctrl-C stops everything it started.`;
 
 const options = parseOptions(process.argv.slice(2));
 
@@ -59,7 +63,9 @@ async function startServerAndWait() {
   if (!existsSync(join(userDataDir, 'User', 'settings.json'))) writeUserSettings(userDataDir, QUIET_USER_SETTINGS);
   // A built VS Code reads extensionDevelopmentPath from the URL's payload only with the smoke test
   // driver on; it changes nothing else a person sees.
-  const server = await startServer({ stateDir, port: options.port, smokeTestDriver: true }).catch((error) => {
+  // A window closed or reloaded leaves its extension host behind until this grace time is over
+  // (three hours by default): a second browser tab would keep a second one running until Ctrl-C.
+  const server = await startServer({ stateDir, port: options.port, smokeTestDriver: true, reconnectionGraceSeconds: RECONNECTION_GRACE_SECONDS }).catch((error) => {
     console.error(`[start] ${error.message}`);
     process.exit(1);
   });
@@ -87,7 +93,8 @@ async function startServerAndWait() {
 
   ${url}
 
-[start] server log: ${server.logPath}
+[start] server log: ${server.logPath} (process group ${server.pid})
+[start] each browser window runs an extension host of its own; a window closed gives its host ${RECONNECTION_GRACE_SECONDS} s to reconnect, then stops it
 [start] Ctrl-C stops it.`);
 }
 
