@@ -5,12 +5,13 @@
 //
 // vsce walks every file under the folder it packs before it applies .vscodeignore, and a checkout
 // may hold a large .cache/ or out/; so it packs a copy of what git would commit (tracked files and
-// new ones that are not ignored) plus dist/, with .vscodeignore still the only filter.
+// new ones that are not ignored) plus dist/, with .vscodeignore still the only filter (the copy's
+// package.json drops `files`, the npm package's list, which vsce will not combine with it).
 //
 // Usage: npm run package [-- --out <file.vsix>]   (default: portchain-<version>.vsix here)
 //   The e2e run (scripts/vscode/test-e2e.mjs) packs the same way and installs the result.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -38,7 +39,8 @@ export async function packageExtension({ out, log = (line) => console.log(`[pack
   const print = console.log;
   const captured = [];
   const staging = stageCheckout();
-  const source = staging ?? REPO_ROOT;
+  if (!staging) throw new Error(`${REPO_ROOT} is no git checkout: the .vsix is packed from a copy of what git would commit`);
+  const source = staging;
   let files;
   process.chdir(source);
   console.log = (...args) => captured.push(args.join(' '));
@@ -51,7 +53,7 @@ export async function packageExtension({ out, log = (line) => console.log(`[pack
   } finally {
     console.log = print;
     process.chdir(cwd);
-    if (staging) rmSync(staging, { recursive: true, force: true });
+    rmSync(staging, { recursive: true, force: true });
   }
   const missing = VSIX_FILES.filter((file) => !files.includes(file));
   const leaked = files.filter((file) => !VSIX_FILES.includes(file) && !MAY_ALSO_HOLD.test(file));
@@ -63,7 +65,7 @@ export async function packageExtension({ out, log = (line) => console.log(`[pack
   return { path, bytes, files };
 }
 
-/** A temporary copy of what git would commit, plus dist/; undefined outside a git checkout (then vsce packs the checkout itself). */
+/** A temporary copy of what git would commit, plus dist/; undefined outside a git checkout (then packing stops: see packageExtension). */
 function stageCheckout() {
   const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (listed.status !== 0) return undefined;
@@ -76,7 +78,18 @@ function stageCheckout() {
     cpSync(from, join(staging, file));
   }
   cpSync(join(REPO_ROOT, 'dist'), join(staging, 'dist'), { recursive: true });
+  withoutNpmFilesList(staging);
   return staging;
+}
+
+/**
+ * Drops package.json's `files`: it is the npm package's allow-list (which holds the CLI besides
+ * the extension), and vsce refuses to pack a folder that has both it and .vscodeignore.
+ */
+function withoutNpmFilesList(folder) {
+  const path = join(folder, 'package.json');
+  const { files, ...manifest } = JSON.parse(readFileSync(path, 'utf8'));
+  writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,9 +1,12 @@
-// The whole unit, protocol and CLI test run: type-check, bundle, then node's test runner.
+// The whole unit, protocol and CLI test run: type-check, bundle, install the editors and tools the
+// selected tests run where they are missing (scripts/test-tools.mjs), then node's test runner.
 // Tests are bundled with esbuild (no separate compile step to go stale) into out/test/.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
+import { provisionTestTools } from './test-tools.mjs';
+import { ProvisionError } from './vscode/provision.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 process.chdir(root);
@@ -24,6 +27,15 @@ run('grammar tests (vscode-tmgrammar-test)', ['node_modules/vscode-tmgrammar-tes
 
 const filter = process.argv.slice(2);
 const testFiles = walk('test').filter((file) => file.endsWith('.test.ts') && !file.includes('/e2e/') && (filter.length === 0 || filter.some((f) => file.includes(f))));
+step('the programs the tests drive (Neovim, Emacs with eglot, pre-commit)');
+try {
+  const installed = provisionTestTools(testFiles);
+  console.log(installed.length > 0 ? `installed ${installed.join(', ')}` : 'all present');
+} catch (error) {
+  console.error(`[test] ${error instanceof ProvisionError ? error.message : error?.stack ?? error}`);
+  process.exit(1);
+}
+
 // A folder per run, so that two runs at once (a developer and an editor's test task) never share files.
 const outdir = join('out', `test-${process.pid}`);
 rmSync(outdir, { recursive: true, force: true });

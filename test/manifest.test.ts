@@ -74,6 +74,19 @@ describe('package.json contributes', () => {
   });
 });
 
+describe('package.json for VS Code and npm', () => {
+  test('works in Restricted Mode (it reads files and runs nothing), not in a virtual workspace (the server reads the disk)', () => {
+    assert.deepEqual(manifest.capabilities.untrustedWorkspaces, { supported: true });
+    assert.equal(manifest.capabilities.virtualWorkspaces.supported, false);
+    assert.match(manifest.capabilities.virtualWorkspaces.description, /reads the manifests .* from its folder on disk/);
+  });
+
+  test('the npm package depends on nothing at run time: every dependency is bundled into dist/', () => {
+    assert.equal(manifest.dependencies, undefined);
+    for (const bin of Object.values(manifest.bin as Record<string, string>)) assert.ok((manifest.files as string[]).includes(bin.replace(/^\.\//, '')), `${bin} is not in files`);
+  });
+});
+
 describe('.vscodeignore', () => {
   // vsce reads it like .gitignore: the last pattern that matches a path decides.
   const patterns = readFileSync(join(root, '.vscodeignore'), 'utf8')

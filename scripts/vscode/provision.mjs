@@ -52,6 +52,7 @@ function provisionUnlocked(log) {
     log(`Node ${NODE_VERSION} already installed`);
   } else {
     step(log, `installing Node ${NODE_VERSION} (npm package node@${NODE_VERSION})`, () => {
+      allowInstallScripts(join(CACHE_DIR, 'node24'), ['node']);
       npm(['install', '--prefix', join(CACHE_DIR, 'node24'), '--no-audit', '--no-fund', `node@${NODE_VERSION}`], withoutNpmRunVariables(process.env));
       if (nodeVersion() !== `v${NODE_VERSION}`) throw new ProvisionError(`npm installed node@${NODE_VERSION}, but ${NODE24} does not run`);
     });
@@ -64,6 +65,7 @@ function provisionUnlocked(log) {
     // Without the stamp an earlier run did not finish (Ctrl-C, a failed build), and npm would take
     // its half-built package for installed and skip the build scripts: start from nothing.
     rmSync(codeServerDir, { recursive: true, force: true });
+    allowInstallScripts(codeServerDir, ['code-server', 'argon2']);
     npm(['install', '--prefix', codeServerDir, '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], env);
     if (!existsSync(SERVER_MAIN)) throw new ProvisionError(`code-server installed, but ${SERVER_MAIN} is missing`);
   });
@@ -152,7 +154,11 @@ function missingAptPackages() {
   });
 }
 
-function installAptPackages(packages, log) {
+/**
+ * Installs Debian packages with apt-get (as root, or through password-less sudo), printing one
+ * line; throws a ProvisionError naming the command to run where it cannot.
+ */
+export function installAptPackages(packages, log, why = '') {
   if (packages.length === 0) return;
   const elsewhere = { chromium: 'chromium (set CHROMIUM if it is not /usr/bin/chromium)', 'libkrb5-dev': 'the Kerberos development headers (e.g. krb5-devel)' };
   const manual = `install them yourself (Debian: apt-get install -y ${packages.join(' ')}; elsewhere ${packages.map((name) => elsewhere[name] ?? name).join(' and ')}) and run this again`;
@@ -161,14 +167,27 @@ function installAptPackages(packages, log) {
   const sudo = !root && spawnSync('sudo', ['-n', 'true']).status === 0;
   if (!root && !sudo) throw new ProvisionError(`${packages.join(', ')} missing, and apt-get needs root (there is no password-less sudo either): ${manual}`);
   const asRoot = (args) => (root ? ['apt-get', args] : ['sudo', ['apt-get', ...args]]);
-  step(log, `installing Debian packages ${packages.join(', ')} (apt-get${root ? '' : ' through sudo'})`, () => {
+  step(log, `installing Debian packages ${packages.join(', ')} (apt-get${root ? '' : ' through sudo'})${why}`, () => {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     for (const args of [['update'], ['install', '-y', ...packages]]) {
       const [command, commandArgs] = asRoot(args);
-      const result = spawnSync(command, commandArgs, { stdio: ['ignore', 'ignore', 'inherit'], env });
+      const result = spawnSync(command, commandArgs, { stdio: ['ignore', 'ignore', 'pipe'], env, encoding: 'utf8' });
+      // debconf says it delays configuring where apt-utils is absent, which changes nothing here.
+      const warnings = result.stderr.split('\n').filter((line) => line.trim() && !/^debconf: delaying package configuration/.test(line));
+      if (warnings.length > 0) process.stderr.write(`${warnings.join('\n')}\n`);
       if (result.status !== 0) throw new ProvisionError(`apt-get ${args[0]} failed (exit ${result.status ?? result.signal}): ${manual}`);
     }
   });
+}
+
+/**
+ * Writes the package.json of an npm prefix folder with the packages whose install scripts the
+ * install needs (node unpacks its binary, code-server and argon2 build native modules): npm 11
+ * runs them either way, but lists every unapproved one in an alarming warning.
+ */
+function allowInstallScripts(prefix, names) {
+  mkdirSync(prefix, { recursive: true });
+  writeFileSync(join(prefix, 'package.json'), `${JSON.stringify({ private: true, allowScripts: Object.fromEntries(names.map((name) => [name, true])) }, null, 2)}\n`);
 }
 
 function npm(args, env) {

@@ -4,7 +4,8 @@
 // extensionTestsPath, and the workbench reports the suite's exit code through
 // `codeAutomationExit`, the hook VS Code's own browser integration tests use.
 //
-// Usage: node scripts/vscode/run-e2e.mjs   (npm run test:e2e provisions first, and runs the UI tests too)
+// Usage: node scripts/vscode/run-e2e.mjs [--restricted]   (npm run test:e2e provisions first, and runs both windows and the UI tests)
+//   --restricted                  open the folder untrusted and run only the Restricted Mode suite
 //   PORTCHAIN_E2E_GREP=<text>     run only the tests whose title contains it
 //   PORTCHAIN_E2E_TIMEOUT=<secs>  give up on the whole run after this long (default 180)
 //
@@ -19,8 +20,12 @@ import { onInterrupt } from './interrupt.mjs';
 import { REPO_ROOT, SERVER_MAIN, STAMP } from './paths.mjs';
 import { startServer } from './server.mjs';
 
-/** Builds and runs the extension-host suite; resolves with `true` when it passed (a failure prints where its files are). */
-export async function runExtensionHostSuite({ timeoutMs = Number(process.env.PORTCHAIN_E2E_TIMEOUT || 180) * 1000 } = {}) {
+/**
+ * Builds and runs the extension-host suite; resolves with `true` when it passed (a failure prints
+ * where its files are). With `restricted` the folder opens untrusted (workspace trust on, no
+ * prompt: Restricted Mode) and only the suite `Restricted Mode` runs; without it every other suite.
+ */
+export async function runExtensionHostSuite({ restricted = false, timeoutMs = Number(process.env.PORTCHAIN_E2E_TIMEOUT || 180) * 1000 } = {}) {
   const started = Date.now();
   const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
   const say = (line) => console.log(`[e2e] ${line}`);
@@ -36,7 +41,9 @@ export async function runExtensionHostSuite({ timeoutMs = Number(process.env.POR
   const runDir = mkdtempSync(join(tmpdir(), 'portchain-e2e-'));
   const workspace = copyExamples(runDir);
   const stateDir = join(runDir, 'vscode');
-  writeUserSettings(join(stateDir, 'user-data'), QUIET_USER_SETTINGS);
+  // Untrusted without a prompt: the window opens in Restricted Mode, as after choosing "No, I don't trust the authors".
+  const trustSettings = restricted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
+  writeUserSettings(join(stateDir, 'user-data'), { ...QUIET_USER_SETTINGS, ...trustSettings });
   const workbenchLogPath = join(runDir, 'workbench.log');
   const screenshotPath = join(runDir, 'failure.png');
 
@@ -54,7 +61,7 @@ export async function runExtensionHostSuite({ timeoutMs = Number(process.env.POR
   let outcome;
   try {
     // The extension host inherits the server's environment, PORTCHAIN_E2E_GREP included.
-    server = await startServer({ stateDir, smokeTestDriver: true });
+    server = await startServer({ stateDir, smokeTestDriver: true, workspaceTrust: restricted, env: { PORTCHAIN_E2E_RESTRICTED: restricted ? '1' : '0' } });
     say(`VS Code server on ${server.origin} (${seconds()})`);
     browser = await launchBrowser();
     outcome = await runSuite(browser.page, server.origin, { workspace, workbenchLogPath, timeoutMs, say, seconds });
@@ -112,5 +119,5 @@ async function runSuite(page, origin, { workspace, workbenchLogPath, timeoutMs, 
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exit((await runExtensionHostSuite()) ? 0 : 1);
+  process.exit((await runExtensionHostSuite({ restricted: process.argv.includes('--restricted') })) ? 0 : 1);
 }

@@ -2,7 +2,8 @@
 // .vsix is installed into a fresh VS Code server state with `--install-extension` and the server
 // starts WITHOUT extensionDevelopmentPath, so a .vscodeignore that leaves out a bundle, or a
 // bundle that does not run on its own, fails here. The tests drive headless chromium like a
-// person and read the server and its logs from PORTCHAIN_UI_* variables set below.
+// person and read the server and its logs from PORTCHAIN_UI_* variables set below; start.test.ts
+// runs `npm start` itself, in this checkout (the tests' working directory).
 //
 // Usage: node scripts/vscode/run-ui.mjs [--vsix <file>]   (npm run test:e2e provisions and packs first)
 //   without --vsix it packs one (scripts/package.mjs) into the run's folder

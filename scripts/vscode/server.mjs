@@ -48,9 +48,11 @@ export function installExtension({ stateDir, vsix }) {
 
 /**
  * Starts the server with its state in `stateDir` (user data, extensions, XDG folders, server.log)
- * and resolves once it listens: `{ origin, logPath, pid, stop }`.
+ * and resolves once it listens: `{ origin, logPath, pid, stop }`. With `workspaceTrust` a folder
+ * is untrusted until the user trusts it (Restricted Mode); without it every folder is trusted.
+ * `reconnectionGraceSeconds`: how long a closed or reloaded window's extension host lingers.
  */
-export async function startServer({ stateDir, host = '127.0.0.1', port = 0, smokeTestDriver = false, env = {}, readyTimeoutMs = 60_000 }) {
+export async function startServer({ stateDir, host = '127.0.0.1', port = 0, smokeTestDriver = false, workspaceTrust = false, reconnectionGraceSeconds, env = {}, readyTimeoutMs = 60_000 }) {
   const { dirArgs, env: stateEnv } = stateOf(stateDir);
   const logPath = join(stateDir, 'server.log');
   const logFd = openSync(logPath, 'w');
@@ -64,10 +66,14 @@ export async function startServer({ stateDir, host = '127.0.0.1', port = 0, smok
     '--accept-server-license-terms',
     '--disable-telemetry',
     '--disable-experiments',
-    // A trust prompt on the demo folder would only stand between the user (or a test) and the extension.
-    '--disable-workspace-trust',
+    // A trust prompt on the demo folder would only stand between the user (or a test) and the
+    // extension; the Restricted Mode run (workspaceTrust) keeps trust on.
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     ...dirArgs,
     ...(smokeTestDriver ? ['--enable-smoke-test-driver'] : []),
+    // How long the extension host of a window that went away waits for it to come back (the
+    // server's default is three hours).
+    ...(reconnectionGraceSeconds !== undefined ? ['--reconnection-grace-time', String(reconnectionGraceSeconds)] : []),
   ];
   const child = spawn(NODE24, args, {
     detached: true,

@@ -5,7 +5,8 @@
 //                 machine, nothing after that)
 //   2. package    the .vsix, as `npm run package` makes it (scripts/package.mjs), into out/e2e-vsix/
 //   3. host       the extension-host suite (test/e2e/suite, mocha) with the extension loaded from
-//                 this checkout (extensionDevelopmentPath): run-e2e.mjs
+//                 this checkout (extensionDevelopmentPath): run-e2e.mjs; then its Restricted Mode
+//                 suite in a second window whose folder is untrusted
 //   4. ui         the UI tests (test/e2e/ui, node:test + playwright-core) against the .vsix of step 2
 //                 installed into a fresh server: run-ui.mjs
 //
@@ -71,6 +72,13 @@ if (runs('host')) {
     ok = await timed('extension host (second run)', () => runExtensionHostSuite());
   }
   if (!ok) failed.push('extension host');
+  let restrictedOk = await timed('extension host, Restricted Mode', () => runExtensionHostSuite({ restricted: true }));
+  if (!restrictedOk) {
+    retried.push('extension host, Restricted Mode');
+    console.error('[e2e] the Restricted Mode suite failed; running it once more on a fresh server');
+    restrictedOk = await timed('extension host, Restricted Mode (second run)', () => runExtensionHostSuite({ restricted: true }));
+  }
+  if (!restrictedOk) failed.push('extension host, Restricted Mode');
 }
 if (vsix) {
   ui = await timed('ui', () => runUiTests({ vsix: vsix.path }));

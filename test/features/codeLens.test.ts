@@ -6,14 +6,17 @@ import { dedent, ROOT } from '../support/fixture';
 
 /**
  * The code lenses of `path` as a user sees them, one per line: `line: title`, and for a lens that
- * runs a command `line: [title] command(arguments)`. Each lens sits on its Service's `kind:` line.
+ * runs a command `line: [title] command(arguments)`. Each lens sits where its Service begins: on
+ * the start of the resource's first line, whichever key comes first.
  */
 function checkCodeLenses(source: string, path: string, expected: string, options: { crlf?: boolean } = {}): void {
   const f = featureFixture(source, options);
   const lenses = codeLenses(f.project, ROOT + path);
   const shown = lenses.map((lens) => {
     assert.ok(lens.command, 'every lens is resolved at once');
-    assert.equal(f.textOf(ROOT + path, lens.range), 'Service');
+    assert.deepEqual(lens.range.end, lens.range.start);
+    const lineRest = f.textOf(ROOT + path, { start: lens.range.start, end: { line: lens.range.start.line, character: 1000 } });
+    assert.match(lineRest, /^(apiVersion|kind): /, 'the lens heads the resource, at its first key');
     const line = `${path}:${lens.range.start.line + 1}`;
     if (lens.command.command === '') return `${line}: ${lens.command.title}`;
     return `${line}: [${lens.command.title}] ${lens.command.command}(${(lens.command.arguments ?? []).map((argument) => JSON.stringify(argument)).join(', ')})`;
@@ -62,8 +65,8 @@ spec:
 ${ingress}
 ${deployment('web', '[{containerPort: 8080}, {containerPort: 9102}]')}
 `, 'service.yaml', `
-      service.yaml:2: Ingress shop → :80 → web:8080 ✓ | :9102 → web:9103 ✗ · 1 broken link
-      service.yaml:2: [Copy port-forward command] portchain.copyPortForward("kubectl port-forward -n shop svc/web 8080:80 9102:9102")
+      service.yaml:1: Ingress shop → :80 → web:8080 ✓ | :9102 → web:9103 ✗ · 1 broken link
+      service.yaml:1: [Copy port-forward command] portchain.copyPortForward("kubectl port-forward -n shop svc/web 8080:80 9102:9102")
     `);
   });
   test('several workloads, NodePort entries, and more ports than a lens names', () => {
@@ -84,8 +87,8 @@ ${ingress}
 ${deployment('web', '[{containerPort: 8080}]')}
 ${deployment('canary', '[{containerPort: 8080}]')}
 `, 'service.yaml', `
-      service.yaml:2: Ingress shop, NodePort :30080 → :80 → canary:8080 ✓, web:8080 ✓ | NodePort → :81 → canary:8080 ✓, web:8080 ✓ | NodePort → :82 → canary:8080 ✓, web:8080 ✓ | +1 more port
-      service.yaml:2: [Copy port-forward command] portchain.copyPortForward("kubectl port-forward -n shop svc/web 8080:80 8081:81 8082:82 8083:83")
+      service.yaml:1: Ingress shop, NodePort :30080 → :80 → canary:8080 ✓, web:8080 ✓ | NodePort → :81 → canary:8080 ✓, web:8080 ✓ | NodePort → :82 → canary:8080 ✓, web:8080 ✓ | +1 more port
+      service.yaml:1: [Copy port-forward command] portchain.copyPortForward("kubectl port-forward -n shop svc/web 8080:80 8081:81 8082:82 8083:83")
     `);
   });
   test('Services that reach no pods: no selector, ExternalName, a selector that matches nothing, pods elsewhere', () => {
@@ -120,12 +123,28 @@ spec:
   ports: [{port: 80}]
 ${deployment('web', '[{containerPort: 8080}]')}
 `, 'services.yaml', `
-      services.yaml:2: :5432 → Endpoints managed elsewhere (no selector)
-      services.yaml:8: :5432 → db.example.com (ExternalName)
-      services.yaml:16: :80 → no pods ✗ · 1 broken link
-      services.yaml:16: [Copy port-forward command] portchain.copyPortForward("kubectl port-forward -n shop svc/typo 8080:80")
-      services.yaml:23: :80 → pods not in workspace ?
-      services.yaml:23: [Copy port-forward command] portchain.copyPortForward("kubectl port-forward -n other svc/remote 8080:80")
+      services.yaml:1: :5432 → Endpoints managed elsewhere (no selector)
+      services.yaml:7: :5432 → db.example.com (ExternalName)
+      services.yaml:15: :80 → no pods ✗ · 1 broken link
+      services.yaml:15: [Copy port-forward command] portchain.copyPortForward("kubectl port-forward -n shop svc/typo 8080:80")
+      services.yaml:22: :80 → pods not in workspace ?
+      services.yaml:22: [Copy port-forward command] portchain.copyPortForward("kubectl port-forward -n other svc/remote 8080:80")
+    `);
+  });
+  test('a Service that names its kind first: the lens is still on its first line', () => {
+    checkCodeLenses(`
+# --- service.yaml
+# The web front end.
+kind: Service
+apiVersion: v1
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+${deployment('web', '[{containerPort: 8080}]')}
+`, 'service.yaml', `
+      service.yaml:2: :80 → web:8080 ✓
+      service.yaml:2: [Copy port-forward command] portchain.copyPortForward("kubectl port-forward -n shop svc/web 8080:80")
     `);
   });
   test('a CRLF file: the same lenses on the same lines', () => {
@@ -139,8 +158,8 @@ spec:
   ports: [{port: 80, targetPort: 8080}]
 ${deployment('web', '[{containerPort: 8080}]')}
 `, 'service.yaml', `
-      service.yaml:2: :80 → web:8080 ✓
-      service.yaml:2: [Copy port-forward command] portchain.copyPortForward("kubectl port-forward -n shop svc/web 8080:80")
+      service.yaml:1: :80 → web:8080 ✓
+      service.yaml:1: [Copy port-forward command] portchain.copyPortForward("kubectl port-forward -n shop svc/web 8080:80")
     `, { crlf: true });
   });
   test('no lenses where settings turn them off, nor in a file without Services', () => {

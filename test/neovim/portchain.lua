@@ -1,44 +1,65 @@
--- Drives portchain's language server from a real Neovim (0.7: vim.lsp.start_client and
--- buf_attach_client, as an init.lua of that version would), for test/neovim/neovim.test.ts:
+-- Drives portchain's language server from a real Neovim 0.7 set up with the README's snippet, for
+-- test/neovim/neovim.test.ts:
 --
 --   nvim --headless --clean -u NONE -c 'luafile test/neovim/portchain.lua'
 --
--- PORTCHAIN_NVIM_CONFIG names a JSON file (test/support/editorSession.ts writes it): { node, server, root, output, timeoutMs,
--- open = [paths], requests = [{ name, method, file, line, character }] } (paths relative to root,
--- positions zero-based as LSP counts them). It starts `node server --stdio` on root, opens the files
--- as YAML buffers, waits for the server's diagnostics, sends each request from the buffer of its
--- file, and writes what Neovim holds as JSON to `output`: the diagnostics per file as
--- vim.diagnostic.get returns them, and each request's result. Then it stops the server and quits.
+-- PORTCHAIN_NVIM_CONFIG names a JSON file (test/support/editorSession.ts writes it): { root, output,
+-- timeoutMs, snippet, open = [paths], requests = [{ name, method, file, line, character }] } (paths
+-- relative to root, positions zero-based as LSP counts them). It runs `snippet` (the README's Lua
+-- block, verbatim) as an init.lua would, turns filetype detection on, and edits each file as a
+-- user typing :edit would: the snippet's FileType autocommand starts or reuses the
+-- server. Then it waits for the server's diagnostics, sends each request from the buffer of its
+-- file, and writes what Neovim holds as JSON to `output`: the messages shown, the portchain clients
+-- and the server processes Neovim started, the diagnostics per file, each request's result. Then
+-- it stops the clients and quits.
 
 local config = vim.fn.json_decode(table.concat(vim.fn.readfile(os.getenv('PORTCHAIN_NVIM_CONFIG')), '\n'))
-local out = { nvim = tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) .. '.' .. tostring(vim.version().patch), diagnostics = {}, results = {} }
+local out = {
+  nvim = tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) .. '.' .. tostring(vim.version().patch),
+  messages = {}, clients = {}, diagnostics = {}, results = {},
+}
 
 local function write_output()
   vim.fn.writefile({ vim.fn.json_encode(out) }, config.output)
 end
 
+-- What the user would see in the message area, kept for the report.
+vim.notify = function(message, level)
+  table.insert(out.messages, { message = message, level = level or vim.log.levels.INFO })
+end
+
+local function portchain_clients()
+  local found = {}
+  for _, client in pairs(vim.lsp.get_active_clients()) do
+    if client.name == 'portchain' then table.insert(found, client) end
+  end
+  return found
+end
+
 local function run()
-  local initialized = false
-  local client_id = vim.lsp.start_client({
-    name = 'portchain',
-    cmd = { config.node, config.server, '--stdio' },
-    root_dir = config.root,
-    workspace_folders = { { uri = vim.uri_from_fname(config.root), name = 'fixture' } },
-    on_init = function() initialized = true end,
-  })
-  assert(client_id, 'vim.lsp.start_client did not start the server')
-  assert(vim.wait(config.timeoutMs, function() return initialized end, 20), 'the server did not answer initialize')
-  local client = vim.lsp.get_client_by_id(client_id)
+  dofile(config.snippet)
+  vim.cmd('filetype on')
 
   local buffers = {}
   for _, path in ipairs(config.open) do
     vim.cmd('edit ' .. vim.fn.fnameescape(config.root .. '/' .. path))
-    local bufnr = vim.api.nvim_get_current_buf()
-    -- -u NONE reads no filetype plugins; the server takes the languageId of didOpen from this.
-    vim.bo[bufnr].filetype = 'yaml'
-    vim.lsp.buf_attach_client(bufnr, client_id)
-    buffers[path] = bufnr
+    buffers[path] = vim.api.nvim_get_current_buf()
   end
+
+  -- A client counts as active once the server has answered initialize; a message says it will not.
+  vim.wait(config.timeoutMs, function() return #portchain_clients() > 0 or #out.messages > 0 end, 20)
+  local clients = portchain_clients()
+  for _, client in ipairs(clients) do
+    local attached = {}
+    for path, bufnr in pairs(buffers) do
+      if vim.lsp.buf_is_attached(bufnr, client.id) then table.insert(attached, path) end
+    end
+    table.sort(attached)
+    table.insert(out.clients, { root = client.config.root_dir, attached = attached })
+  end
+  -- The processes Neovim started, the language servers among them.
+  out.children = #vim.api.nvim_get_proc_children(vim.fn.getpid())
+  if #clients == 0 then return end
 
   -- The server publishes once it has read the workspace; a file with a broken link gets its squiggle.
   local function any_diagnostics()
@@ -63,6 +84,7 @@ local function run()
     out.diagnostics[path] = shown
   end
 
+  local client = clients[1]
   for _, request in ipairs(config.requests) do
     local bufnr = buffers[request.file]
     assert(bufnr, request.file .. ' is not open')
@@ -77,8 +99,8 @@ local function run()
     end
   end
 
-  vim.lsp.stop_client(client_id)
-  out.stopped = vim.wait(config.timeoutMs, function() return vim.lsp.get_client_by_id(client_id) == nil end, 20)
+  for _, each in ipairs(clients) do vim.lsp.stop_client(each.id) end
+  out.stopped = vim.wait(config.timeoutMs, function() return #portchain_clients() == 0 end, 20)
 end
 
 local ok, err = xpcall(run, debug.traceback)

@@ -1,12 +1,13 @@
 // A session of a real editor other than VS Code (test/neovim, test/emacs): the editor runs headless
-// with a script of ours that starts `node dist/server.js --stdio` through the editor's own LSP
-// client, opens files, sends requests, and writes what the editor holds as JSON. Both scripts read
-// the same config file, written here.
+// with a script of ours that loads the README's snippet for that editor (verbatim, read out of
+// README.md), opens files as a user would, so that the snippet starts `portchain-language-server
+// --stdio` from the PATH through the editor's own LSP client, sends requests, and writes what the
+// editor holds as JSON. Both scripts read the same config file, written here.
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import type { DiskWorkspace } from './diskWorkspace';
 import { serverPath } from './lspClient';
 
@@ -36,13 +37,25 @@ export function testFile(path: string): string {
   }
 }
 
+/** How an editor session is set up: the editor's command line, and what the user has installed. */
+export interface EditorSetup {
+  command: string;
+  args: string[];
+  /** The environment variable that names the session's config file. */
+  configVariable: string;
+  /** The user's editor configuration: the README's snippet, written to a file the script loads. */
+  snippet: { code: string; fileName: string };
+  /** Whether `portchain-language-server` is on the PATH (the bundled server behind it), as after installing portchain. */
+  serverOnPath: boolean;
+}
+
 /**
- * Runs `command args` with `configVariable` naming the session's config, in a process group of its
+ * Runs the editor with `configVariable` naming the session's config, in a process group of its
  * own (a hung editor goes together with the server it started), and returns the script's report.
  */
 export async function runEditorSession<Report extends { error?: string }>(
   workspace: DiskWorkspace,
-  { command, args, configVariable }: { command: string; args: string[]; configVariable: string },
+  { command, args, configVariable, snippet, serverOnPath }: EditorSetup,
   open: string[],
   requests: EditorRequest[],
 ): Promise<Report> {
@@ -50,17 +63,28 @@ export async function runEditorSession<Report extends { error?: string }>(
   mkdirSync(home, { recursive: true });
   const output = join(home, 'report.json');
   const config = join(home, 'config.json');
+  const snippetPath = join(home, snippet.fileName);
+  writeFileSync(snippetPath, snippet.code);
   writeFileSync(config, JSON.stringify({
-    node: process.execPath,
-    server: serverPath(),
     root: workspace.dir,
     output,
+    snippet: snippetPath,
     timeoutMs: EDITOR_TIMEOUT_MS,
     open,
     requests: requests.map(({ name, method, file, at }) => ({ name, method, file, ...workspace.rangeOf(file, at).start })),
   }));
+  // The PATH the user has: with portchain-language-server where installing portchain puts it, or
+  // without any (a PATH that held one from elsewhere loses that folder).
+  const bin = join(home, 'bin');
+  const path = (process.env.PATH ?? '').split(delimiter).filter((dir) => dir && !existsSync(join(dir, 'portchain-language-server')));
+  if (serverOnPath) {
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'portchain-language-server'), `#!/bin/sh\nexec '${process.execPath}' '${serverPath()}' "$@"\n`);
+    chmodSync(join(bin, 'portchain-language-server'), 0o755);
+    path.unshift(bin);
+  }
   // The editor's state (its logs among it) stays in the fixture's folder, out of the user's home.
-  const env = { ...process.env, [configVariable]: config, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data'), XDG_STATE_HOME: join(home, 'state'), XDG_CACHE_HOME: join(home, 'cache') };
+  const env = { ...process.env, PATH: path.join(delimiter), [configVariable]: config, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data'), XDG_STATE_HOME: join(home, 'state'), XDG_CACHE_HOME: join(home, 'cache') };
   const editor = spawn(command, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let printed = '';
   editor.stdout.on('data', (chunk) => (printed += chunk));

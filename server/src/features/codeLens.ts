@@ -27,8 +27,9 @@ export function codeLenses(project: Project, uri: string): CodeLens[] {
   const lenses: CodeLens[] = [];
   for (const service of file.resources) {
     if (!service.service) continue;
-    // The `kind:` line: every Service has one, and the lens then sits above the line that says what this is.
-    const range = rangeOf(file, service.kindSpan);
+    // Where the Service begins (its first key, whichever that is): the lens then heads the whole
+    // resource, not a line inside it.
+    const range = rangeOf(file, { start: service.span.start, end: service.span.start });
     lenses.push({ range, command: { title: serviceSummary(graph, service, options), command: '' } });
     const forward = servicePortForwardCommand(service);
     if (forward) lenses.push({ range, command: { title: 'Copy port-forward command', command: COPY_PORT_FORWARD_COMMAND, arguments: [forward] } });

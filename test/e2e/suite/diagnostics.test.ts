@@ -5,28 +5,18 @@
 
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { eventually, portchainDiagnostics, summary, workspaceFile, type ShownDiagnostic } from './helpers';
+import { EXAMPLES_FINDINGS, eventually, portchainDiagnostics, summary, workspaceFile } from './helpers';
 import { suite, test } from './mocha';
-
-const EXPECTED: Omit<ShownDiagnostic, 'message'>[] = [
-  { file: 'api/api.yaml', line: 30, severity: 'warning', rule: 'process-port-mismatch', text: '"9000"' },
-  { file: 'api/api.yaml', line: 56, severity: 'error', rule: 'target-port-name-missing', text: 'grpc' },
-  { file: 'gateway/docs.yaml', line: 35, severity: 'error', rule: 'route-port-missing', text: 'docs' },
-  { file: 'legacy/guestbook.yaml', line: 24, severity: 'error', rule: 'ingress-service-missing', text: 'guestbook-fronted' },
-  { file: 'legacy/guestbook.yaml', line: 44, severity: 'error', rule: 'node-port-range', text: '8080' },
-  { file: 'shop/ingress.yaml', line: 21, severity: 'error', rule: 'ingress-port-mismatch', text: '8080' },
-  { file: 'shop/service.yaml', line: 15, severity: 'error', rule: 'target-port-mismatch', text: '8081' },
-];
 
 suite('diagnostics of examples/', () => {
   test('every broken link is shown where examples/README.md says, and nothing else', async () => {
-    await eventually(async () => assert.deepEqual((await portchainDiagnostics()).map(summary), EXPECTED.map(summary)));
+    await eventually(async () => assert.deepEqual((await portchainDiagnostics()).map(summary), EXAMPLES_FINDINGS.map(summary)));
   });
 
   test('messages name both ends of the link, with a did-you-mean for a misspelt Service', async () => {
     const diagnostics = await eventually(async () => {
       const all = await portchainDiagnostics();
-      assert.equal(all.length, EXPECTED.length);
+      assert.equal(all.length, EXAMPLES_FINDINGS.length);
       return all;
     });
     const message = (file: string, rule: string) => diagnostics.find((item) => item.file === file && item.rule === rule)?.message ?? '';

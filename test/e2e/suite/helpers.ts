@@ -16,6 +16,9 @@ export function portchainExtension(): vscode.Extension<PortchainApi> {
   return extension;
 }
 
+/** The suite that runs in an untrusted folder, and only there (test/e2e/suite/index.ts greps for it). */
+export const RESTRICTED_SUITE = 'Restricted Mode';
+
 /** The opened folder: a copy of examples/, never the repository's own (the tests edit it). */
 export function workspaceRoot(): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -71,6 +74,17 @@ export async function portchainDiagnostics(): Promise<ShownDiagnostic[]> {
   }
   return shown.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 }
+
+/** The findings examples/README.md promises, in the order portchainDiagnostics lists them. */
+export const EXAMPLES_FINDINGS: Omit<ShownDiagnostic, 'message'>[] = [
+  { file: 'api/api.yaml', line: 30, severity: 'warning', rule: 'process-port-mismatch', text: '"9000"' },
+  { file: 'api/api.yaml', line: 56, severity: 'error', rule: 'target-port-name-missing', text: 'grpc' },
+  { file: 'gateway/docs.yaml', line: 35, severity: 'error', rule: 'route-port-missing', text: 'docs' },
+  { file: 'legacy/guestbook.yaml', line: 24, severity: 'error', rule: 'ingress-service-missing', text: 'guestbook-fronted' },
+  { file: 'legacy/guestbook.yaml', line: 44, severity: 'error', rule: 'node-port-range', text: '8080' },
+  { file: 'shop/ingress.yaml', line: 21, severity: 'error', rule: 'ingress-port-mismatch', text: '8080' },
+  { file: 'shop/service.yaml', line: 15, severity: 'error', rule: 'target-port-mismatch', text: '8081' },
+];
 
 /** A diagnostic as one comparable line, without its message. */
 export function summary(diagnostic: Omit<ShownDiagnostic, 'message'>): string {
