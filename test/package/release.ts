@@ -84,4 +84,4 @@ export const BROKEN_MANIFESTS = {
 export const CLEAN_MANIFESTS = { ...BROKEN_MANIFESTS, 'service.yaml': BROKEN_MANIFESTS['service.yaml'].replace('8081', '8080') };
 
 /** The message `portchain check` prints for BROKEN_MANIFESTS, in text. */
-export const BROKEN_FINDING = /service\.yaml:8:19 error target-port-mismatch Service web sends port 80 to targetPort 8081, but no container of Deployment web \((?:\S+\/)?deploy\.yaml\) listens on 8081/;
+export const BROKEN_FINDING = /service\.yaml:8:19 error target-port-mismatch Service web sends port 80 to targetPort 8081, but Deployment web \((?:\S+\/)?deploy\.yaml\) declares no containerPort 8081/;
