@@ -400,7 +400,7 @@ export class PortchainServer {
       const wanted = () => {
         if (this.pendingReads.get(uri) !== ticket || this.open.has(uri) || this.shuttingDown) return false;
         const place = this.placeOf(uri);
-        return place !== undefined && this.isScanned(place.relativePath, false);
+        return place !== undefined && this.isScanned(place, false);
       };
       const parsed = await this.project.setTextInSteps(uri, text, 0, () => new Promise((resolve) => setImmediate(resolve)), wanted);
       if (this.pendingReads.get(uri) === ticket) this.pendingReads.delete(uri);
@@ -436,16 +436,11 @@ export class PortchainServer {
     return place === undefined ? undefined : fixtureReason(place.relativePath, this.testCases.get(place.folder));
   }
 
-  /** The test-case folders of the workspace folder that holds a relative path (the innermost one, as placeOf picks). */
-  private testCasesOf(relativePath: string): Set<string> | undefined {
-    for (const [folder, cases] of this.testCases) if (this.placeOf(`${folder}/${relativePath}`)?.folder === folder) return cases;
-    return undefined;
-  }
-
   /** Whether the scan reads this path: inside a folder, a manifest, not excluded, not below a skipped folder, not a fixture left out. */
-  private isScanned(relativePath: string, isFolder: boolean): boolean {
+  private isScanned(place: { folder: string; relativePath: string }, isFolder: boolean): boolean {
+    const relativePath = place.relativePath;
     if (!isFolder && !isManifestPath(relativePath)) return false;
-    if (!isFolder && !this.configuration.settings.includeFixtures && fixtureReason(relativePath, this.testCasesOf(relativePath)) !== undefined) return false;
+    if (!isFolder && !this.configuration.settings.includeFixtures && fixtureReason(relativePath, this.testCases.get(place.folder)) !== undefined) return false;
     const parts = relativePath.split('/');
     for (let i = 1; i < parts.length; i++) if (this.excluded(parts.slice(0, i).join('/'), true)) return false;
     return !this.excluded(relativePath, isFolder);
@@ -475,7 +470,7 @@ export class PortchainServer {
     if (!this.open.delete(uri)) return;
     this.unparsed.delete(uri);
     const place = this.placeOf(uri);
-    if (place && this.isScanned(place.relativePath, false)) await this.readFromDisk(uri);
+    if (place && this.isScanned(place, false)) await this.readFromDisk(uri);
     else this.removeFile(uri);
   }
 
@@ -490,10 +485,10 @@ export class PortchainServer {
       else if (!place) continue;
       else if (!isManifestPath(uri) && this.project.graph.wantedInputs().has(uri)) reads.push(this.readInput(uri));
       else if (isManifestPath(uri)) {
-        if (this.isScanned(place.relativePath, false)) reads.push(this.readFromDisk(uri));
-      } else if (change.type === FileChangeType.Created && this.isScanned(place.relativePath, true)) {
+        if (this.isScanned(place, false)) reads.push(this.readFromDisk(uri));
+      } else if (change.type === FileChangeType.Created && this.isScanned(place, true)) {
         // A folder moved or copied in: its files arrive without events of their own.
-        reads.push(this.readFolder(uri, place.relativePath));
+        reads.push(this.readFolder(uri, place));
       }
     }
     await Promise.all(reads);
@@ -525,11 +520,13 @@ export class PortchainServer {
     }
   }
 
-  private async readFolder(uri: string, relativePath: string): Promise<void> {
+  private async readFolder(uri: string, place: { folder: string; relativePath: string }): Promise<void> {
     const skip = this.excluded;
+    const relativePath = place.relativePath;
     const reads: Promise<void>[] = [];
     for await (const file of this.workspace.listFiles(uri, (path, isFolder) => skip(`${relativePath}/${path}`, isFolder))) {
-      if (isManifestPath(file) && !this.open.has(file) && this.isScanned(`${relativePath}/${file.slice(uri.length + 1)}`, false)) reads.push(this.readFromDisk(file));
+      const filePlace = this.placeOf(file);
+      if (isManifestPath(file) && !this.open.has(file) && filePlace !== undefined && this.isScanned(filePlace, false)) reads.push(this.readFromDisk(file));
       if (reads.length >= READ_BATCH) await Promise.all(reads.splice(0));
     }
     await Promise.all(reads);

@@ -77,4 +77,16 @@ describe('fixtures over LSP', { timeout: LSP_TEST_TIMEOUT_MS }, () => {
     assert.equal(caseB.length, 1);
     assert.match(String(caseB[0].message), /Deployment api \(pkg\/testdata\/case-b\.yaml\)/);
   });
+
+  test('turning includeFixtures on reads them without a restart, and off leaves them out again', async (t) => {
+    const { client, workspace } = await startServer(t, joinFixtures(BROKEN_CHAIN, FIXTURES));
+    await client.waitForIdle();
+    const caseB = workspace.uriOf('pkg/testdata/case-b.yaml');
+    client.changeSettings({ portchain: { includeFixtures: true } });
+    await client.waitForDiagnostics(caseB, (list) => list.length === 1, 'the fixture’s finding once fixtures are included');
+    await client.waitForStatus({ fixturesLeftOut: 0, indexing: false });
+    client.changeSettings({ portchain: { includeFixtures: false } });
+    await client.waitForDiagnostics(caseB, (list) => list.length === 0, 'the fixture’s finding gone once fixtures are left out');
+    await client.waitForStatus({ fixturesLeftOut: 2, indexing: false });
+  });
 });
