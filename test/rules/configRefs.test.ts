@@ -34,7 +34,35 @@ describe('config-ref-missing', () => {
     assert.ok(applyFix(source, findings[0], 'Change the ConfigMap name to web-config', 'app/deploy.yaml').includes('- configMapRef: {name: web-config}\n'));
   });
 
-  test('a Secret the workload reads beside others that the same unit defines', () => {
+  test('a ConfigMap the same container reads beside another one the workspace writes there', () => {
+    check(`
+      # --- app/deploy.yaml
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: api}
+      spec:
+        selector: {matchLabels: {app: api}}
+        template:
+          metadata: {labels: {app: api}}
+          spec:
+            containers:
+              - name: api
+                image: api:1
+                env:
+                  - name: PORT
+                    valueFrom: {configMapKeyRef: {name: api-config, key: PORT}}
+                  - name: FEATURES
+                    valueFrom: {configMapKeyRef: {name: api-features, key: flags}}
+      #                                                 ^^^^^^^^^^^^ error config-ref-missing: container api of Deployment api (app/deploy.yaml) reads ConfigMap api-features (configMapKeyRef of FEATURES), but the default namespace has no ConfigMap api-features: the pod cannot start (CreateContainerConfigError) unless the ref is optional: true; the same container reads ConfigMap api-config, which is written beside it (app/config.yaml)
+      # --- app/config.yaml
+      apiVersion: v1
+      kind: ConfigMap
+      metadata: {name: api-config}
+      data: {PORT: "8080"}
+    `, { only });
+  });
+
+  test('a Secret is reported only as a typo: Secrets beside it say nothing of one made elsewhere (kubectl create secret, a pipeline)', () => {
     check(`
       # --- app/deploy.yaml
       apiVersion: apps/v1
@@ -51,18 +79,25 @@ describe('config-ref-missing', () => {
                 env:
                   - name: DB_PASSWORD
                     valueFrom: {secretKeyRef: {name: db, key: password}}
+                  - name: CLOUD_SQL
+                    valueFrom: {secretKeyRef: {name: cloud-sql-admin, key: connection}}
                   - name: TOKEN
-                    valueFrom: {secretKeyRef: {name: api-token, key: token}}
-      #                                              ^^^^^^^^^ error config-ref-missing: container api of Deployment api (app/deploy.yaml) reads Secret api-token (secretKeyRef of TOKEN), but the default namespace has no Secret api-token: the pod cannot start (CreateContainerConfigError) unless the ref is optional: true; its other Secrets, such as db (app/secret.yaml), are in the workspace
+                    valueFrom: {secretKeyRef: {name: api-tokn, key: token}}
+      #                                              ^^^^^^^^ error config-ref-missing: container api of Deployment api (app/deploy.yaml) reads Secret api-tokn (secretKeyRef of TOKEN), but the default namespace has no Secret api-tokn: the pod cannot start (CreateContainerConfigError) unless the ref is optional: true; did you mean api-token (app/secret.yaml)?
       # --- app/secret.yaml
       apiVersion: v1
       kind: Secret
       metadata: {name: db}
       stringData: {password: hunter2}
+      ---
+      apiVersion: v1
+      kind: Secret
+      metadata: {name: api-token}
+      stringData: {token: abc}
     `, { only });
   });
 
-  test('a ConfigMap volume is a ref too; optional ones, well-known ones and placeholders are not reported', () => {
+  test('a ConfigMap volume is a ref too, reported as a typo only; optional ones, well-known ones, placeholders and mere neighbours are not', () => {
     check(`
       # --- app/pod.yaml
       apiVersion: v1
@@ -78,8 +113,10 @@ describe('config-ref-missing', () => {
               - configMapRef: {name: "\${ENV_CONFIG}"}
         volumes:
           - name: conf
-            configMap: {name: web-files}
-      #                       ^^^^^^^^^ error config-ref-missing: Pod web (app/pod.yaml) reads ConfigMap web-files (a volume), but the default namespace has no ConfigMap web-files: the pod cannot start (the volume never mounts: FailedMount) unless the ref is optional: true; its other ConfigMaps, such as web-env (app/env.yaml), are in the workspace
+            configMap: {name: web-file}
+      #                       ^^^^^^^^ error config-ref-missing: Pod web (app/pod.yaml) reads ConfigMap web-file (a volume), but the default namespace has no ConfigMap web-file: the pod cannot start (the volume never mounts: FailedMount) unless the ref is optional: true; did you mean web-files (app/env.yaml)?
+          - name: dashboards
+            configMap: {name: web-dashboard-network}
           - name: ca
             configMap: {name: kube-root-ca.crt}
           - name: maybe
@@ -89,6 +126,16 @@ describe('config-ref-missing', () => {
       kind: ConfigMap
       metadata: {name: web-env}
       data: {PORT: "8080"}
+      ---
+      apiVersion: v1
+      kind: ConfigMap
+      metadata: {name: web-files}
+      data: {index.html: hello}
+      ---
+      apiVersion: v1
+      kind: ConfigMap
+      metadata: {name: web-dashboards}
+      data: {a.json: "{}"}
     `, { only });
   });
 

@@ -4,17 +4,18 @@
 // matters, unless the ref says `optional: true`.
 //
 // Only on evidence: Secrets and ConfigMaps often come from outside the workspace (External
-// Secrets, Sealed Secrets, cert-manager, operators, Helm, `kubectl create secret`). An object is
-// reported missing only where the workload's own unit plainly manages objects of that kind for it:
-// another ref of the same workload finds one beside it, or a near name beside it is a typo.
+// Secrets, Sealed Secrets, cert-manager, operators, Helm, `kubectl create secret`, code that
+// writes dashboards). An object is reported missing only where a name a typo away sits in the
+// workload's unit, or, for a ConfigMap in a container's environment, where the same container
+// reads another ConfigMap written beside it (same file, build or folder).
 
 import { templateRootOf } from '../graph/helm';
 import { inPartialBuild, withinBuild } from '../graph/kustomize';
 import { namespaceKey, namespaceLabel } from '../graph/portGraph';
-import { sharesUnit } from '../graph/units';
+import { nearness, sharesUnit } from '../graph/units';
 import type { Container, Located, Resource } from '../model/types';
 import { isPlaceholder } from '../model/yamlTree';
-import { nearestName } from './backends';
+import { editDistance, nearestName } from './backends';
 import { describe, type FixHint, type RuleContext, type RuleFamily } from './types';
 
 type Source = 'configMap' | 'secret';
@@ -87,11 +88,19 @@ function checkMissingObject(context: RuleContext, workload: Resource, ref: Confi
   const name = ref.name.value;
   // A controller beside the workload (an ExternalSecret, a SealedSecret, a Certificate, an operator) may write it.
   if (context.graph.mayMakeConfigsIn(ns, workload)) return;
-  // The same kind, managed beside the workload for it: the workspace holds this workload's config.
-  const managed = refs.filter((other) => other !== ref && other.source === ref.source && other.name.value !== name).flatMap((other) => found.get(other)!.filter((holder) => sharesUnit(workload, holder)));
+  // A near name beside the workload is a typo of an object the workspace holds.
   const inUnit = context.graph.configsIn(ref.source, ns).filter((candidate) => candidate.name && sharesUnit(workload, candidate));
-  const meant = nearestName(name, [...new Set(inUnit.map((candidate) => candidate.name!.value))]);
+  const meant = typoOf(name, [...new Set(inUnit.map((candidate) => candidate.name!.value))]);
   const meantHolder = meant === undefined ? undefined : inUnit.find((candidate) => candidate.name!.value === meant);
+  // Otherwise only a ConfigMap in the environment: the same container reads another one written
+  // beside it (same file, build or folder). Secrets and volumes (dashboards, certificates) are
+  // so often made elsewhere that only a typo counts as evidence for them.
+  const managed =
+    ref.source === 'configMap' && ref.container
+      ? refs
+          .filter((other) => other !== ref && other.container === ref.container && other.source === 'configMap' && other.name.value !== name)
+          .flatMap((other) => found.get(other)!.filter((holder) => nearness(workload, holder) <= 2))
+      : [];
   if (managed.length === 0 && !meantHolder) return;
 
   const kind = kindOf(ref.source);
@@ -104,10 +113,23 @@ function checkMissingObject(context: RuleContext, workload: Resource, ref: Confi
     related.push({ uri: meantHolder.uri, span: meantHolder.name!.span, message: `${describe(meantHolder)}` });
   } else {
     const beside = managed[0];
-    message += `; its other ${kind}s, such as ${beside.name!.value} (${context.where(beside.uri)}), are in the workspace`;
-    related.push({ uri: beside.uri, span: beside.name!.span, message: `${describe(beside)}, read by the same workload` });
+    message += `; the same container reads ${kind} ${beside.name!.value}, which is written beside it (${context.where(beside.uri)})`;
+    related.push({ uri: beside.uri, span: beside.name!.span, message: `${describe(beside)}, read by the same container` });
   }
   context.report({ rule: 'config-ref-missing', uri: workload.uri, span: ref.name.span, message, related, fixes });
+}
+
+/** A name one or two edits away (a short name one): closer than nearestName, since neighbours such as grafana-dashboard-x and grafana-dashboards are different objects. */
+function typoOf(name: string, candidates: readonly string[]): string | undefined {
+  const limit = Math.min(2, Math.floor(name.length / 4));
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    if (candidate === name) continue;
+    const distance = editDistance(name, candidate);
+    if (distance > limit) continue;
+    if (!best || distance < best.distance) best = { candidate, distance };
+  }
+  return best?.candidate;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -123,6 +145,8 @@ function checkMissingKey(context: RuleContext, workload: Resource, ref: ConfigRe
     if ([...holder.annotations.keys()].some((annotation) => /inject|service-account|replicat|reflector/i.test(annotation))) return;
     if (holder.config.entries.has(key.value)) return;
   }
+  // A ConfigMap written elsewhere (a base, another component) may be patched with the key where it is deployed.
+  if (!holders.some((holder) => nearness(workload, holder) <= 2)) return;
   const holder = holders[0];
   const kind = kindOf(ref.source);
   const keys = [...holder.config!.entries.keys()];
