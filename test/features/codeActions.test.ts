@@ -479,6 +479,115 @@ spec:
   });
 });
 
+describe('quick fixes that create what is missing', () => {
+  const ingress = (name: string, port: string) => `
+# --- ingress.yaml
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop}
+spec:
+  defaultBackend:
+    service: {name: ${name}, port: ${port}}
+# --- apps/db.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: database}
+spec:
+  ports: [{port: 5432}]
+`;
+
+  test('a Service for the Deployment the backend names, written after it and before the next document, CRLF and indentless sequences kept', () => {
+    const deploy = (service: string) => `# --- apps/deploy.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: web
+        image: web:1
+        ports:
+        - containerPort: 8080
+${service}---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web-config
+data:
+  MODE: prod
+`;
+    checkFix({
+      rule: 'ingress-service-missing',
+      crlf: true,
+      before: ingress('w$0eb', '{number: 80}') + deploy(''),
+      action: 'Create Service web for Deployment web (port 80 → 8080)',
+      preferred: true,
+      after: deploy(`---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+  - port: 80
+    targetPort: 8080
+`),
+    });
+  });
+
+  test('at the end of a file without a final line break, four-space indentation and a named backend port', () => {
+    const deploy = (service: string) => `# --- apps/deploy.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+    name: api
+    namespace: shop
+spec:
+    selector:
+        matchLabels: {app.kubernetes.io/name: api-server}
+    template:
+        metadata:
+            labels: {app.kubernetes.io/name: api-server}
+        spec:
+            containers:
+                - name: api
+                  image: api:1
+                  ports: [{name: http, containerPort: 3000}, {name: admin, containerPort: 9000}]${service}`;
+    const fixture = ingress('api-se$0rver', '{name: http}').replace('metadata: {name: shop}', 'metadata: {name: shop, namespace: shop}').replace('metadata: {name: database}', 'metadata: {name: database, namespace: shop}') + deploy('');
+    checkFix({
+      rule: 'ingress-service-missing',
+      before: fixture.replace(/\n$/, ''),
+      action: 'Create Service api-server for Deployment api (port 3000 → 3000)',
+      preferred: true,
+      after: deploy(`
+---
+apiVersion: v1
+kind: Service
+metadata:
+    name: api-server
+    namespace: shop
+spec:
+    selector:
+        app.kubernetes.io/name: api-server
+    ports:
+        - name: http
+          port: 3000
+          targetPort: 3000
+`),
+    });
+  });
+});
+
 describe('quick fixes: Service port names', () => {
   const service = (ports: string) => `
 # --- service.yaml
@@ -531,6 +640,28 @@ spec:
       targetPort: 9090`), 'service.yaml'),
     });
     assert.equal(action.diagnostics?.length, 2);
+  });
+
+  test('a name the container gives the port is preferred over a conventional one, in a flow map', () => {
+    const named = (ports: string) => service(ports).replace('[{containerPort: 8080}, {containerPort: 9090}]', '[{name: api, containerPort: 8080}, {name: prom, containerPort: 9090}]');
+    checkFix({
+      rule: 'port-name-required',
+      before: named(`    - {port: $080, targetPort: 8080}
+    - {name: metrics, port: 9090, targetPort: 9090}`),
+      action: 'Name the port api (as containerPort 8080 of Deployment api names it)',
+      preferred: true,
+      after: filesOf(named(`    - {name: api, port: 80, targetPort: 8080}
+    - {name: metrics, port: 9090, targetPort: 9090}`), 'service.yaml'),
+    });
+    checkFix({
+      rule: 'port-name-required',
+      before: named(`    - {port: $080, targetPort: 8080}
+    - {name: metrics, port: 9090, targetPort: 9090}`),
+      action: 'Name the port http',
+      preferred: false,
+      after: filesOf(named(`    - {name: http, port: 80, targetPort: 8080}
+    - {name: metrics, port: 9090, targetPort: 9090}`), 'service.yaml'),
+    });
   });
 });
 
