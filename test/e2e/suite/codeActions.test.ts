@@ -67,3 +67,70 @@ async function codeActionsFor(document: vscode.TextDocument, diagnostic: vscode.
   const found = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
   return found.filter((item): item is vscode.CodeAction => 'title' in item && !('command' in item && typeof item.command === 'string'));
 }
+
+// A fix that creates what is missing: an Ingress names a Service that does not exist yet, and the
+// Deployment it means is in the same file. The fix writes the Service after the Deployment.
+const CREATED = 'scratch/app.yaml';
+const APP = [
+  'apiVersion: networking.k8s.io/v1',
+  'kind: Ingress',
+  'metadata: {name: web, namespace: scratch}',
+  'spec:',
+  '  defaultBackend:',
+  '    service: {name: web, port: {number: 80}}',
+  '---',
+  'apiVersion: v1',
+  'kind: Service',
+  'metadata: {name: database, namespace: scratch}',
+  'spec:',
+  '  ports: [{port: 5432}]',
+  '---',
+  'apiVersion: apps/v1',
+  'kind: Deployment',
+  'metadata: {name: web, namespace: scratch}',
+  'spec:',
+  '  selector:',
+  '    matchLabels: {app: web}',
+  '  template:',
+  '    metadata:',
+  '      labels: {app: web}',
+  '    spec:',
+  '      containers:',
+  '        - name: web',
+  '          image: web:1',
+  '          ports:',
+  '            - containerPort: 8080',
+  '',
+].join('\n');
+
+suite('code actions that create what is missing', () => {
+  suiteSetup(async () => {
+    await vscode.workspace.fs.writeFile(workspaceFile(CREATED), Buffer.from(APP, 'utf8'));
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.fs.delete(workspaceFile('scratch'), { recursive: true });
+    await eventually(async () => assert.deepEqual((await portchainDiagnostics()).filter((shown) => shown.file.startsWith('scratch/')), []));
+  });
+
+  test('"Create Service web for Deployment web (port 80 → 8080)" writes the Service after the Deployment, byte for byte, and clears the diagnostic', async () => {
+    const document = await openFile(CREATED);
+    const diagnostic = await eventually(() => {
+      const found = vscode.languages.getDiagnostics(document.uri).filter((item) => item.source === 'portchain');
+      assert.deepEqual(found.map((item) => item.code && typeof item.code === 'object' ? item.code.value : item.code), ['ingress-service-missing']);
+      return found[0];
+    });
+    const actions = await codeActionsFor(document, diagnostic);
+    const fix = actions.find((action) => action.title === 'Create Service web for Deployment web (port 80 → 8080)');
+    assert.ok(fix?.edit, `no create fix; the actions are ${actions.map((action) => action.title).join(', ')}`);
+    assert.equal(fix.isPreferred, true);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit), 'the fix was not applied');
+    assert.ok(await document.save(), 'the file was not saved');
+
+    const expected = `${APP}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: scratch\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n      targetPort: 8080\n`;
+    const saved = Buffer.from(await vscode.workspace.fs.readFile(workspaceFile(CREATED))).toString('utf8');
+    assert.equal(saved, expected);
+    await eventually(async () => assert.deepEqual((await portchainDiagnostics()).filter((shown) => shown.file.startsWith('scratch/')).map(summary), []));
+  });
+});
