@@ -161,7 +161,10 @@ describe('a person fixes the shop of examples/ in VS Code, with the packaged ext
     await workbench.openFile('shop/ingress.yaml');
     // The second `name: storefront` is the backend's (the first is the Ingress's own name).
     const rows = await workbench.completionList(workbench.token('name: storefront', 'storefront', 1), 'st');
-    assert.match(rows[0] ?? '', /^storefront\s*port 80 \(http\) → storefront:8080 ✓$/);
+    assert.match(rows[0] ?? '', /^storefront\b/);
+    const { detail, documentation } = await workbench.completionDetails();
+    assert.equal(detail, 'port 80 (http) → storefront:8080 ✓');
+    assert.match(documentation, /✓ targetPort 8080[\s\S]*✓ Deployment storefront \/ container storefront containerPort 8080 \(http\)/);
     await browser.page.screenshot({ path: join(SCREENSHOTS, 'completion.png') });
     await workbench.acceptCompletion();
     assert.match(await workbench.lineText(/^\s*name:\s+storefront/, 1), /^\s*name: storefront\s*$/);

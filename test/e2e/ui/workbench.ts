@@ -166,6 +166,18 @@ export class Workbench {
     return (await rows.allInnerTexts()).map((row) => row.replace(/\s+/g, ' ').trim());
   }
 
+  /**
+   * The focused completion item's detail and documentation, from the suggest widget's side panel
+   * (Ctrl+Space with the list open shows it; VS Code remembers whether it was open, so this looks first).
+   */
+  async completionDetails(): Promise<{ detail: string; documentation: string }> {
+    const panel = this.page.locator('.suggest-details-container .suggest-details');
+    if (!(await panel.isVisible())) await this.page.keyboard.press('Control+Space');
+    const detail = panel.locator('.header .type');
+    await this.page.waitForFunction(() => ((globalThis as unknown as { document: { querySelector(selector: string): { textContent: string | null } | null } }).document.querySelector('.suggest-details .header .type')?.textContent ?? '') !== '', undefined, { timeout: ANSWER_MS });
+    return { detail: (await detail.innerText()).trim(), documentation: (await panel.locator('.docs').innerText()).trim() };
+  }
+
   /** Picks the focused row of the open suggest widget with Enter. */
   async acceptCompletion(): Promise<void> {
     await this.page.keyboard.press('Enter');
