@@ -1,6 +1,8 @@
 // Quick fixes in a real VS Code: the fix the lightbulb offers for the shop Service's broken
 // targetPort, applied through workspace.applyEdit and saved, clears the diagnostic and changes
 // the file on disk in exactly one place: every other byte (comments, layout, line endings) stays.
+// Fixes that create what is missing (a Service for the Deployment a backend names, a containerPort
+// the process binds) are saved byte for byte too.
 
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -103,9 +105,36 @@ const APP = [
   '',
 ].join('\n');
 
+// A targetPort the process binds (a listening flag) that no container declares: a working link,
+// so no diagnostic, and a fix at the targetPort that declares it.
+const DECLARED = 'scratch/declare.yaml';
+const BOUND = [
+  'apiVersion: v1',
+  'kind: Service',
+  'metadata: {name: api, namespace: scratch}',
+  'spec:',
+  '  selector: {app: api}',
+  '  ports:',
+  '    - name: http',
+  '      port: 80',
+  '      targetPort: 8080',
+  '---',
+  'apiVersion: v1',
+  'kind: Pod',
+  'metadata: {name: api, namespace: scratch, labels: {app: api}}',
+  'spec:',
+  '  containers:',
+  '    - name: api',
+  '      image: api:1',
+  '      args: [--port=8080]',
+  '      ports: [{containerPort: 9102, name: metrics}]',
+  '',
+].join('\n');
+
 suite('code actions that create what is missing', () => {
   suiteSetup(async () => {
     await vscode.workspace.fs.writeFile(workspaceFile(CREATED), Buffer.from(APP, 'utf8'));
+    await vscode.workspace.fs.writeFile(workspaceFile(DECLARED), Buffer.from(BOUND, 'utf8'));
   });
 
   suiteTeardown(async () => {
@@ -132,5 +161,20 @@ suite('code actions that create what is missing', () => {
     const saved = Buffer.from(await vscode.workspace.fs.readFile(workspaceFile(CREATED))).toString('utf8');
     assert.equal(saved, expected);
     await eventually(async () => assert.deepEqual((await portchainDiagnostics()).filter((shown) => shown.file.startsWith('scratch/')).map(summary), []));
+  });
+
+  test('"Declare containerPort 8080 (http) in Pod api" at a targetPort the process binds undeclared, saved byte for byte', async () => {
+    const document = await openFile(DECLARED);
+    const at = new vscode.Range(new vscode.Position(8, 18), new vscode.Position(8, 18));
+    const fix = await eventually(async () => {
+      const found = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', document.uri, at, vscode.CodeActionKind.QuickFix.value);
+      const action = found.find((item): item is vscode.CodeAction => item.title === 'Declare containerPort 8080 (http) in Pod api');
+      assert.ok(action?.edit, `no declare fix; the actions are ${found.map((item) => item.title).join(', ') || '(none)'}`);
+      return action;
+    });
+    assert.ok(await vscode.workspace.applyEdit(fix.edit!), 'the fix was not applied');
+    assert.ok(await document.save(), 'the file was not saved');
+    const saved = Buffer.from(await vscode.workspace.fs.readFile(workspaceFile(DECLARED))).toString('utf8');
+    assert.equal(saved, BOUND.replace('[{containerPort: 9102, name: metrics}]', '[{containerPort: 9102, name: metrics}, {containerPort: 8080, name: http}]'));
   });
 });
