@@ -183,6 +183,30 @@ stringData: {TOKEN: abc}
     checkCompletion(source.replace('{configMapKeyRef: {name: web-config, key: PORT}}', "{secretKeyRef: {name: web-secrets, key: '$0'}}"), ['TOKEN  TOKEN'], "              valueFrom: {secretKeyRef: {name: web-secrets, key: 'TOKEN'}}");
   });
 
+  test('ConfigMap and Secret volumes: the names of those in reach', () => {
+    const source = app(ingressWith(`                name: web
+                port: {number: 80}`)) + `---
+apiVersion: v1
+kind: Secret
+metadata: {name: web-tls}
+stringData: {tls.crt: x}
+`;
+    const withVolume = (volume: string) => source.replace("    spec:\n      containers:\n        - name: web\n", `    spec:\n      volumes:\n${volume}\n      containers:\n        - name: web\n`);
+    checkCompletion(withVolume('        - name: conf\n          configMap:\n            name: w$0'), ['web-config  ConfigMap with PORT, MODE'], '            name: web-config');
+    checkCompletion(withVolume('        - name: tls\n          secret: {secretName: $0}'), ['web-tls  Secret with tls.crt'], '          secret: {secretName: web-tls}');
+  });
+
+  test('the older Ingress shape: serviceName, then servicePort offers numbers and names', () => {
+    const old = (backend: string) => app(`apiVersion: networking.k8s.io/v1beta1
+kind: Ingress
+metadata: {name: shop}
+spec:
+  backend:
+${backend}`);
+    checkCompletion(old('    serviceName: $0\n    servicePort: 80'), ['web  port 80 (http) → web:8080 → PORT=8080 ✓', 'api  port 9090 (grpc) → api:containerPorts 9000 ✗']);
+    checkCompletion(old('    serviceName: web\n    servicePort: $0'), ['80  → web:8080 → PORT=8080 ✓', 'http  → web:8080 → PORT=8080 ✓']);
+  });
+
   test("a probe's port: the container's port names", () => {
     checkCompletion(
       app(ingressWith(`                name: web
