@@ -148,6 +148,20 @@ describe('completion along the chain', () => {
     );
   });
 
+  test('a key that already has its value is not offered pairs; a podSelector takes matchLabels first', () => {
+    const source = app(ingressWith(`                name: web
+                port: {number: 80}`));
+    checkCompletion(source.replace('  selector: {app: web}\n  ports:\n    - {name: http', '  selector:\n    a$0pp: web\n  ports:\n    - {name: http'), []);
+    checkCompletion(source + `# --- policy.yaml
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web}
+spec:
+  podSelector:
+    $0
+`, []);
+  });
+
   test('a NetworkPolicy podSelector', () => {
     checkCompletion(
       app(ingressWith(`                name: web

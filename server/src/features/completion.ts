@@ -249,7 +249,8 @@ function selectorAt(resource: Resource, path: readonly string[]): SelectorPlace 
   const parent = last(path);
   const grand = last(path, 2);
   if (resource.service && parent === 'selector' && grand === 'spec') return 'service';
-  if (resource.networkPolicy && (parent === 'podSelector' || (parent === 'matchLabels' && grand === 'podSelector'))) return 'policy';
+  // A podSelector takes matchLabels, not labels of its own.
+  if (resource.networkPolicy && parent === 'matchLabels' && grand === 'podSelector') return 'policy';
   if (resource.workload && parent === 'matchLabels' && grand === 'selector') return 'workload';
   if (resource.monitor && parent === 'matchLabels' && grand === 'selector') return 'monitor';
   return undefined;

@@ -68,6 +68,8 @@ export function yamlPositionAt(text: string, offset: number): YamlPosition | und
   const valueOf = /^\s*(-\s+)*([A-Za-z0-9_./-]+|"[^"]*"|'[^']*')\s*:(\s*)$/.exec(segment);
   const keyTyping = /^\s*(-\s+)*$/.test(segment);
   if (!valueOf && !keyTyping) return undefined;
+  // A key that already has its colon is being edited, not written: a `key: value` pair would double it.
+  if (keyTyping && text[wordEnd] === ':') return undefined;
   const key = valueOf ? unquote(valueOf[2]) : undefined;
   const needsSpace = valueOf !== null && valueOf[3] === '';
 
