@@ -12,7 +12,7 @@ import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Complet
 import type { Project } from '../analysis/project';
 import { ruleOptionsOf } from '../analysis/settings';
 import { chainsOfServicePort, chainState, servicePortText, stateMark, type Chain } from '../graph/chain';
-import { resolveBackendService, selectWorkloads, serviceSelection, servingContainers, type GraphOptions, type LinkState } from '../graph/links';
+import { resolveBackendService, selectorMatches, selectWorkloads, serviceSelection, servingContainers, type GraphOptions, type LinkState } from '../graph/links';
 import { namespaceKey, type PortGraph } from '../graph/portGraph';
 import { nearness, sharesUnit } from '../graph/units';
 import { yamlPositionAt, type YamlPosition } from '../graph/yamlPosition';
@@ -345,7 +345,7 @@ function monitorPortCandidates(graph: PortGraph, monitor: Resource): Candidate[]
   const out = new Map<string, Candidate>();
   const ns = namespaceKey(monitor);
   if (spec.targets === 'services') {
-    const services = graph.servicesIn(ns).filter((service) => sharesUnit(monitor, service) && (!spec.selector || selectWorkloadsLabels(spec.selector, service.labels)));
+    const services = graph.servicesIn(ns).filter((service) => sharesUnit(monitor, service) && (!spec.selector || selectorMatches(spec.selector, service.labels)));
     for (const service of services) {
       for (const port of service.service!.ports) {
         if (port.name && !out.has(port.name.value)) out.set(port.name.value, { label: port.name.value, kind: CompletionItemKind.Value, detail: `→ Service ${service.name?.value ?? '?'} ${servicePortText(port)} ✓`, state: 'ok', distance: nearness(monitor, service), documentation: `${servicePortText(port)} of Service ${service.name?.value ?? '?'}.` });
@@ -361,11 +361,6 @@ function monitorPortCandidates(graph: PortGraph, monitor: Resource): Candidate[]
     }
   }
   return [...out.values()];
-}
-
-function selectWorkloadsLabels(selector: { matchLabels: ReadonlyMap<string, string> }, labels: ReadonlyMap<string, string>): boolean {
-  for (const [key, value] of selector.matchLabels) if (labels.get(key) !== value) return false;
-  return true;
 }
 
 function gatewaysIn(graph: PortGraph, from: Resource): Resource[] {
