@@ -21,7 +21,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import type { CodeAction, Diagnostic, Hover, Location, LocationLink, PublishDiagnosticsParams } from 'vscode-languageserver';
+import type { CodeAction, CompletionList, Diagnostic, Hover, Location, LocationLink, PublishDiagnosticsParams } from 'vscode-languageserver';
 import { LspClient } from '../test/support/lspClient';
 import { ensureWorkspace, readManifest, WORKSPACE_SIZES, workspaceDir, writeBigFile, writeVariants, type TextPlace, type WorkspaceManifest } from './generate';
 
@@ -87,6 +87,7 @@ interface ServerFigures {
   hover?: Latencies;
   definition?: Latencies;
   codeAction?: Latencies;
+  completion?: Latencies;
   peakRssMb: number;
   /** The longest a request the server answers at once waited for its answer while the server indexed (one every 25 ms): how long the server was busy at a stretch. */
   longestWaitMs: number;
@@ -317,6 +318,8 @@ async function measureServer(dir: string, manifest: WorkspaceManifest, toggles: 
       const definitionPlaces = chain.filter((place) => place.what === 'targetPort' || place.what === 'backend-port');
       figures.hover = await measureRequests(client, chain, requests, (place) => ({ method: 'textDocument/hover', params: at(dir, place) }), (answer) => (answer as Hover | null) !== null);
       figures.definition = await measureRequests(client, definitionPlaces, requests, (place) => ({ method: 'textDocument/definition', params: at(dir, place) }), (answer) => ((answer as (Location | LocationLink)[] | null) ?? []).length > 0);
+      // Completion where a user types along the chain: a backend port (the Service's ports) and a targetPort (the selected pods' container ports).
+      figures.completion = await measureRequests(client, definitionPlaces, requests, (place) => ({ method: 'textDocument/completion', params: { ...at(dir, place), context: { triggerKind: 1 } } }), (answer) => ((answer as CompletionList | null)?.items ?? []).length > 0);
       figures.codeAction = await measureRequests(
         client,
         manifest.planted,
@@ -501,6 +504,7 @@ function targetsOf(results: BenchResults): Target[] {
     for (const [name, figures] of [['hover', server?.hover], ['definition', server?.definition], ['code action', server?.codeAction]] as const) {
       add(`${name} p95 at ${count(size)} documents`, '< 10 ms', figures?.p95, (value) => value < 10);
     }
+    add(`completion p95 at ${count(size)} documents`, '< 20 ms', server?.completion?.p95, (value) => value < 20);
   }
   add('peak RSS of the server at 50,000 documents', '< 400 MB', bySize.get(50_000)?.server.peakRssMb, (value) => value < 400, ' MB');
   const bigFileEdit = results.bigFile?.server.edit.p95;
@@ -534,15 +538,15 @@ function formatResults(results: BenchResults): string {
   lines.push('');
   lines.push(`**Language server over stdio** (ms; edit = \`didChange\` of a targetPort → its file's diagnostics republished, which includes the server's ${PUBLISH_DELAY_MS} ms debounce)`);
   lines.push('');
-  lines.push('| documents | first diagnostic | ready | longest wait while indexing | edits | edit p50 | edit p95 | edit p95 ÷ 200 docs | server CPU per edit | hover p95 | definition p95 | code action p95 | peak RSS | planted published |');
-  lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('| documents | first diagnostic | ready | longest wait while indexing | edits | edit p50 | edit p95 | edit p95 ÷ 200 docs | server CPU per edit | hover p95 | definition p95 | code action p95 | completion p95 | peak RSS | planted published |');
+  lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const baseline = results.sizes.find((result) => result.size === 200)?.server.edit.p95;
   for (const result of results.sizes) {
     const { server } = result;
     const relative = baseline === undefined ? '–' : `${(server.edit.p95 / baseline).toFixed(2)}×`;
     const request = (figures: Latencies | undefined) => (figures ? `${ms(figures.p95)} (${figures.answered}/${figures.samples})` : '–');
     lines.push(
-      `| ${count(result.manifest.documents)} | ${ms(server.firstDiagnosticMs)} | ${ms(server.readyMs)} | ${ms(server.longestWaitMs)} | ${server.edit.samples} | ${ms(server.edit.p50)} | **${ms(server.edit.p95)}** | ${relative} | ${ms(server.edit.cpuMsPerSample)} | ${request(server.hover)} | ${request(server.definition)} | ${request(server.codeAction)} | ${server.peakRssMb.toFixed(0)} MB | ${server.check ? `${server.check.found}/${server.check.planted}, ${server.check.extras.length} extra` : '–'} |`,
+      `| ${count(result.manifest.documents)} | ${ms(server.firstDiagnosticMs)} | ${ms(server.readyMs)} | ${ms(server.longestWaitMs)} | ${server.edit.samples} | ${ms(server.edit.p50)} | **${ms(server.edit.p95)}** | ${relative} | ${ms(server.edit.cpuMsPerSample)} | ${request(server.hover)} | ${request(server.definition)} | ${request(server.codeAction)} | ${request(server.completion)} | ${server.peakRssMb.toFixed(0)} MB | ${server.check ? `${server.check.found}/${server.check.planted}, ${server.check.extras.length} extra` : '–'} |`,
     );
   }
   if (results.bigFile) {
@@ -676,7 +680,7 @@ async function main(): Promise<void> {
     log(`  parse only ${ms(cold.parseOnlyMs)} ms, CLI ${ms(cold.cliMs)} ms, ratio ${cold.ratio.toFixed(2)} (one thread ${ms(cold.oneThreadMs)} ms); planted found ${cold.check.found}/${cold.check.planted}, extras ${cold.check.extras.length}`);
     log(`  language server (${plan.toggles} edits, ${plan.requests} requests each) …`);
     const server = await measureServer(dir, manifest, plan.toggles, plan.requests, profileDir);
-    log(`  first diagnostic ${ms(server.firstDiagnosticMs)} ms; longest wait ${ms(server.longestWaitMs)} ms; edit p50 ${ms(server.edit.p50)} p95 ${ms(server.edit.p95)}; hover p95 ${ms(server.hover?.p95)}, definition p95 ${ms(server.definition?.p95)}, code action p95 ${ms(server.codeAction?.p95)}; peak RSS ${server.peakRssMb.toFixed(0)} MB`);
+    log(`  first diagnostic ${ms(server.firstDiagnosticMs)} ms; longest wait ${ms(server.longestWaitMs)} ms; edit p50 ${ms(server.edit.p50)} p95 ${ms(server.edit.p95)}; hover p95 ${ms(server.hover?.p95)}, definition p95 ${ms(server.definition?.p95)}, code action p95 ${ms(server.codeAction?.p95)}, completion p95 ${ms(server.completion?.p95)}; peak RSS ${server.peakRssMb.toFixed(0)} MB`);
     results.sizes.push({ size, manifest: { documents: manifest.documents, files: manifest.files, bytes: manifest.bytes, lines: manifest.lines, apps: manifest.apps }, cold, server });
   }
   if (bigManifest) {

@@ -44,6 +44,7 @@ import { codeLenses } from './features/codeLens';
 import { definition } from './features/definition';
 import { DiagnosticsTracker, type DiagnosticClientSupport } from './features/diagnostics';
 import { hover } from './features/hover';
+import { completion, COMPLETION_TRIGGER_CHARACTERS, resolveCompletion } from './features/completion';
 import { inlayHints } from './features/inlayHints';
 import { references } from './features/references';
 import { prepareRename, rename } from './features/rename';
@@ -174,6 +175,8 @@ export class PortchainServer {
     // Request features: each answered from features/<name>.ts through `answer`.
     const uri = (params: { textDocument: { uri: string } }) => this.uriOf(params.textDocument.uri);
     connection.onHover((params) => this.answer('hover', null, (project) => hover(project.at(uri(params)), uri(params), params.position)));
+    connection.onCompletion((params) => this.answer('completion', null, (project) => completion(project.at(uri(params)), uri(params), params.position)));
+    connection.onCompletionResolve((item) => resolveCompletion(item));
     connection.onDefinition((params) => this.answer('definition', null, (project) => definition(project.at(uri(params)), uri(params), params.position, { linkSupport: this.support.definitionLinks })));
     connection.onReferences((params) => this.answer('references', [], (project) => references(project.at(uri(params)), uri(params), params.position, params.context)));
     connection.onPrepareRename((params) => this.answer('prepareRename', null, (project) => prepareRename(project.at(uri(params)), uri(params), params.position)));
@@ -239,6 +242,7 @@ export class PortchainServer {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
         hoverProvider: true,
+        completionProvider: { triggerCharacters: COMPLETION_TRIGGER_CHARACTERS, resolveProvider: true },
         definitionProvider: true,
         referencesProvider: true,
         renameProvider: this.support.prepareRename ? { prepareProvider: true } : true,

@@ -479,6 +479,240 @@ spec:
   });
 });
 
+/**
+ * A fix offered without a finding (a working link that no container declares): the action titled
+ * `action` at `$0`, applied, must leave the files as `after` says byte for byte, bring no finding
+ * of any rule, and not be offered again at the same place.
+ */
+/** Returns the rules of the findings the declaration cleared. */
+function checkDeclare({ before, action: title, after, crlf }: { before: string; action: string; after: string; crlf?: boolean }): string[] {
+  const fixture = parseFixture(before, { crlf });
+  assert.ok(fixture.cursor, 'the fixture needs $0 on the targetPort');
+  const project = projectOf(fixture.files);
+  const findingsBefore = [...project.findingsByUri().values()].flat();
+  const file = project.graph.file(fixture.cursor.uri)!;
+  const at = rangeOfOffset(file, fixture.cursor.offset);
+  const actions = codeActions(project, fixture.cursor.uri, at, []);
+  const action = actions.find((candidate) => candidate.title === title);
+  assert.ok(action, `no action "${title}"; the actions are: ${actions.map((candidate) => `"${candidate.title}"`).join(', ') || '(none)'}`);
+  assert.equal(action.kind, 'quickfix');
+  const texts = new Map(fixture.files.map((candidate) => [candidate.uri, candidate.text]));
+  const changed = applyWorkspaceEdit(texts, action.edit!);
+  const expected = parseFixture(after, { crlf }).files;
+  for (const candidate of fixture.files) {
+    const want = expected.find((other) => other.uri === candidate.uri)?.text ?? candidate.text;
+    assert.equal(changed.get(candidate.uri), want, `${candidate.path} after "${title}"`);
+  }
+  for (const [uri, text] of changed) if (text !== texts.get(uri)) project.setText(uri, text);
+  const findingsAfter = [...project.findingsByUri().values()].flat();
+  const known = new Set(findingsBefore.map((finding) => finding.message));
+  assert.deepEqual(findingsAfter.filter((finding) => !known.has(finding.message)).map((finding) => finding.message), [], 'the declaration brought new findings');
+  assert.deepEqual(codeActions(project, fixture.cursor.uri, at, []).filter((candidate) => candidate.title === title), [], 'offered again once declared');
+  const left = new Set(findingsAfter.map((finding) => finding.message));
+  return findingsBefore.filter((finding) => !left.has(finding.message)).map((finding) => finding.rule);
+}
+
+function rangeOfOffset(file: { text: string; lineStarts: ArrayLike<number> }, offset: number): { start: { line: number; character: number }; end: { line: number; character: number } } {
+  let line = 0;
+  while (line + 1 < file.lineStarts.length && file.lineStarts[line + 1] <= offset) line++;
+  const position = { line, character: offset - file.lineStarts[line] };
+  return { start: position, end: position };
+}
+
+describe('quick fixes that create what is missing', () => {
+  const ingress = (name: string, port: string) => `
+# --- ingress.yaml
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop}
+spec:
+  defaultBackend:
+    service: {name: ${name}, port: ${port}}
+# --- apps/db.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: database}
+spec:
+  ports: [{port: 5432}]
+`;
+
+  test('a Service for the Deployment the backend names, written after it and before the next document, CRLF and indentless sequences kept', () => {
+    const deploy = (service: string) => `# --- apps/deploy.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: web
+        image: web:1
+        ports:
+        - containerPort: 8080
+${service}---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web-config
+data:
+  MODE: prod
+`;
+    checkFix({
+      rule: 'ingress-service-missing',
+      crlf: true,
+      before: ingress('w$0eb', '{number: 80}') + deploy(''),
+      action: 'Create Service web for Deployment web (port 80 → 8080)',
+      preferred: true,
+      after: deploy(`---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+  - port: 80
+    targetPort: 8080
+`),
+    });
+  });
+
+  test('at the end of a file without a final line break, four-space indentation and a named backend port', () => {
+    const deploy = (service: string) => `# --- apps/deploy.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+    name: api
+    namespace: shop
+spec:
+    selector:
+        matchLabels: {app.kubernetes.io/name: api-server}
+    template:
+        metadata:
+            labels: {app.kubernetes.io/name: api-server}
+        spec:
+            containers:
+                - name: api
+                  image: api:1
+                  ports: [{name: http, containerPort: 3000}, {name: admin, containerPort: 9000}]${service}`;
+    const fixture = ingress('api-se$0rver', '{name: http}').replace('metadata: {name: shop}', 'metadata: {name: shop, namespace: shop}').replace('metadata: {name: database}', 'metadata: {name: database, namespace: shop}') + deploy('');
+    checkFix({
+      rule: 'ingress-service-missing',
+      before: fixture.replace(/\n$/, ''),
+      action: 'Create Service api-server for Deployment api (port 3000 → 3000)',
+      preferred: true,
+      after: deploy(`
+---
+apiVersion: v1
+kind: Service
+metadata:
+    name: api-server
+    namespace: shop
+spec:
+    selector:
+        app.kubernetes.io/name: api-server
+    ports:
+        - name: http
+          port: 3000
+          targetPort: 3000
+`),
+    });
+  });
+});
+
+describe('quick fixes that declare what the chain relies on', () => {
+  const service = (targetPort: string) => `
+# --- service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports:
+    - name: http
+      port: 80
+      targetPort: ${targetPort}
+`;
+
+  test('a targetPort that PORT binds but no container declares: declare it, after the last port and in its style, CRLF kept', () => {
+    const deploy = (extra: string) => `# --- deploy.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: web:1
+          env:
+            - {name: PORT, value: "8080"}
+          ports:
+            - name: metrics   # Prometheus
+              containerPort: 9102
+${extra}          readinessProbe:
+            httpGet: {path: /ready, port: 8080}
+`;
+    const cleared = checkDeclare({
+      crlf: true,
+      before: service('80$080') + deploy(''),
+      action: 'Declare containerPort 8080 (http) in Deployment web',
+      after: deploy(`            - name: http
+              containerPort: 8080
+`),
+    });
+    // The container declared only 9102 while PORT said 8080: declaring 8080 settles that too.
+    assert.deepEqual(cleared, ['process-port-mismatch']);
+  });
+
+  test('in a flow sequence, and where the container has no ports at all a ports list after its name', () => {
+    const flow = (ports: string) => `# --- deploy.yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec:
+  containers:
+    - name: web
+      image: web:1
+      args: [--port=8080]
+      ports: [${ports}]
+`;
+    checkDeclare({
+      before: service('80$080') + flow('{containerPort: 9102, name: metrics}'),
+      action: 'Declare containerPort 8080 (http) in Pod web',
+      after: flow('{containerPort: 9102, name: metrics}, {containerPort: 8080, name: http}'),
+    });
+    const none = (ports: string) => `# --- deploy.yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec:
+  containers:
+  - name: web${ports}
+    image: web:1
+    args: [--port=8080]
+`;
+    checkDeclare({
+      before: service('80$080') + none(''),
+      action: 'Declare containerPort 8080 (http) in Pod web',
+      after: none(`
+    ports:
+    - containerPort: 8080
+      name: http`),
+    });
+  });
+});
+
 describe('quick fixes: Service port names', () => {
   const service = (ports: string) => `
 # --- service.yaml
@@ -531,6 +765,28 @@ spec:
       targetPort: 9090`), 'service.yaml'),
     });
     assert.equal(action.diagnostics?.length, 2);
+  });
+
+  test('a name the container gives the port is preferred over a conventional one, in a flow map', () => {
+    const named = (ports: string) => service(ports).replace('[{containerPort: 8080}, {containerPort: 9090}]', '[{name: api, containerPort: 8080}, {name: prom, containerPort: 9090}]');
+    checkFix({
+      rule: 'port-name-required',
+      before: named(`    - {port: $080, targetPort: 8080}
+    - {name: metrics, port: 9090, targetPort: 9090}`),
+      action: 'Name the port api (as containerPort 8080 of Deployment api names it)',
+      preferred: true,
+      after: filesOf(named(`    - {name: api, port: 80, targetPort: 8080}
+    - {name: metrics, port: 9090, targetPort: 9090}`), 'service.yaml'),
+    });
+    checkFix({
+      rule: 'port-name-required',
+      before: named(`    - {port: $080, targetPort: 8080}
+    - {name: metrics, port: 9090, targetPort: 9090}`),
+      action: 'Name the port http',
+      preferred: false,
+      after: filesOf(named(`    - {name: http, port: 80, targetPort: 8080}
+    - {name: metrics, port: 9090, targetPort: 9090}`), 'service.yaml'),
+    });
   });
 });
 

@@ -503,6 +503,23 @@ stringData: {PORT: "8080", API_TOKEN: hunter2}
 });
 
 describe('hover: broken and unknown hops', () => {
+  test("a backend port that is the Service's targetPort: the broken hop, then the path the user meant", () => {
+    checkHover(shelf({ backendPort: '30$005' }), `
+      hovered: 3005
+      **Ingress audiobookshelf** backend: Service audiobookshelf-svc port 3005
+
+      ✗ 1 broken link
+
+      - ✓ **Ingress audiobookshelf** host audiobookshelf.example.com  path / · [ingress.yaml:13]
+      - ✗ → **Service audiobookshelf-svc** port 3005: did you mean port 8080 · [service.yaml:6]
+        - _Service audiobookshelf-svc has no port 3005: 3005 is the targetPort of its port 8080. Did you mean port 8080?_
+      - ✓ → **targetPort** 3005 · [service.yaml:6]
+      - ✓ → **Deployment audiobookshelf / container audiobookshelf** containerPort 3005 · [deploy.yaml:13]
+      - ✓ → **process** binds 3005 (PORT=3005 from ConfigMap audiobookshelf-config) · [config.yaml:5]
+
+      $ kubectl port-forward svc/audiobookshelf-svc 8080:8080
+    `);
+  });
   test('a backend that names no Service', () => {
     checkHover(`
 # --- ingress.yaml

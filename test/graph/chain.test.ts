@@ -82,8 +82,9 @@ describe('chains', () => {
     assert.equal(chains[0][0], 'Ingress audiobookshelf | host audiobookshelf.example.com  path / | ingress.yaml | ✓');
   });
 
-  test('a backend port that is not a Service port is broken at the Service hop', () => {
+  test("a backend port that is the Service's targetPort is broken at the Service hop, and the chain goes on along the port meant", () => {
     const { chains } = chainsAt(audiobookshelf('30$005'));
-    assert.equal(chains[0][1], 'Service audiobookshelf-svc | port 3005 | service.yaml | ✗');
+    assert.equal(chains[0][1], 'Service audiobookshelf-svc | port 3005: did you mean port 8080 | service.yaml | ✗');
+    assert.deepEqual(chains[0].slice(2).map((hop) => hop.split(' | ').pop()), ['✓', '✓', '✓']);
   });
 });

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { CodeAction, CodeLens, DocumentSymbol, Hover, InlayHint, Location, LocationLink, SymbolInformation, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
+import type { CodeAction, CodeLens, CompletionItem, CompletionList, DocumentSymbol, Hover, InlayHint, Location, LocationLink, SymbolInformation, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { computeLineStarts, offsetAt } from '../../server/src/model/text';
 import type { DiskWorkspace } from '../support/diskWorkspace';
 import { LSP_TEST_TIMEOUT_MS, startServer } from '../support/lspClient';
@@ -68,7 +68,8 @@ describe('editing features over LSP', { timeout: LSP_TEST_TIMEOUT_MS }, () => {
   test('the server advertises every feature', async (t) => {
     const { client } = await startServer(t, SHOP(''));
     const capabilities = client.initializeResult!.capabilities;
-    for (const provider of ['hoverProvider', 'definitionProvider', 'referencesProvider', 'renameProvider', 'codeActionProvider', 'inlayHintProvider', 'codeLensProvider', 'documentSymbolProvider', 'workspaceSymbolProvider'] as const) {
+    assert.deepEqual(capabilities.completionProvider, { triggerCharacters: [':', ' ', '"', "'"], resolveProvider: true });
+    for (const provider of ['hoverProvider', 'completionProvider', 'definitionProvider', 'referencesProvider', 'renameProvider', 'codeActionProvider', 'inlayHintProvider', 'codeLensProvider', 'documentSymbolProvider', 'workspaceSymbolProvider'] as const) {
       assert.ok(capabilities[provider], `${provider} is advertised`);
     }
   });
@@ -83,6 +84,16 @@ describe('editing features over LSP', { timeout: LSP_TEST_TIMEOUT_MS }, () => {
     assert.match(markdown, /8081/);
     assert.match(markdown, /✗/);
     assert.match(markdown, /kubectl port-forward svc\/web 8080:80/);
+  });
+
+  test('completion at a backend offers the Service with the chain it completes, and resolve documents it', async (t) => {
+    const { client, workspace } = await startServer(t, SHOP('name'));
+    await client.waitForIdle();
+    const list = await client.requestAt<CompletionList>('textDocument/completion', workspace.cursor(), { context: { triggerKind: 1 } });
+    assert.deepEqual(list.items.map((item) => [item.label, item.detail]), [['web', 'port 80 → web:containerPorts 8080 ✗']]);
+    assert.deepEqual(list.items[0].textEdit, { range: workspace.rangeOf('apps/ingress.yaml', 'web'), newText: 'web' });
+    const resolved = await client.request<CompletionItem>('completionItem/resolve', list.items[0]);
+    assert.match(typeof resolved.documentation === 'object' ? resolved.documentation.value : '', /\*\*Service web\*\*[\s\S]*✗ Deployment web \/ container web containerPorts 8080/);
   });
 
   test('definition jumps from the backend name to the Service in another file; references come back', async (t) => {

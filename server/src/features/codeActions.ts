@@ -1,5 +1,6 @@
 // Quick fixes: the rules' fix hints as LSP code actions, one per hint, plus "fix all of this rule
-// in this file" where a file has several findings of one rule with a preferred fix.
+// in this file" where a file has several findings of one rule with a preferred fix, plus fixes that
+// declare a containerPort a working link relies on (rules/declarePorts.ts), which no finding reports.
 //
 // The rules say which scalar gets which value; this file only places the edits (offsets → LSP
 // ranges) and writes each value in the style of the scalar it replaces, so that a fix changes
@@ -9,6 +10,8 @@ import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type Text
 import type { Project } from '../analysis/project';
 import { spansOverlap } from '../model/text';
 import type { Span } from '../model/types';
+import { ruleOptionsOf } from '../analysis/settings';
+import { declarePortHints } from '../rules/declarePorts';
 import { isRuleId } from '../rules/ruleIds';
 import type { Finding, FixHint } from '../rules/types';
 import { rangeOf, spanOf, type LineIndex } from './convert';
@@ -43,11 +46,10 @@ export function codeActions(project: Project, uri: string, range: Range, diagnos
   const file = project.graph.file(uri);
   if (!file) return [];
   const findings = project.findings(uri);
-  if (findings.length === 0) return [];
 
   let targets = matchDiagnostics(file, findings, diagnostics);
   // A client that sends no diagnostics (or stale ones) still gets the fixes of what is under the range.
-  if (targets.length === 0) {
+  if (targets.length === 0 && findings.length > 0) {
     const requested = spanOf(file, range);
     targets = findings.filter((finding) => touches(finding.span, requested)).map((finding) => ({ finding, diagnostic: diagnosticOf(project, finding) }));
   }
@@ -71,6 +73,11 @@ export function codeActions(project: Project, uri: string, range: Range, diagnos
     for (const fix of placeFixes(project, target.finding.fixes)) {
       add({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [target.diagnostic], isPreferred: fix.preferred, edit: workspaceEdit(project, fix.edits) });
     }
+  }
+
+  // A working link that no container declares (the process binds it): declaring it needs no finding.
+  for (const fix of placeFixes(project, declarePortHints(project.graph, ruleOptionsOf(project.settings), uri, spanOf(file, range)))) {
+    add({ title: fix.title, kind: CodeActionKind.QuickFix, isPreferred: false, edit: workspaceEdit(project, fix.edits) });
   }
 
   const rules = [...new Set(targets.map((target) => target.finding.rule))];

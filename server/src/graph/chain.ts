@@ -266,6 +266,16 @@ export function chainsFromBackend(graph: PortGraph, ref: BackendRef, options: Gr
   }
   return resolution.services.flatMap((service) => {
     const port = resolveBackendPort(service, ref.backend.port);
+    const meant = port.state === 'broken' ? intendedServicePort(service, ref.backend.port) : undefined;
+    if (!port.servicePort && meant) {
+      // The backend names the Service's targetPort: the user meant the path through that port, so
+      // the card marks the broken hop and still draws the rest of it.
+      const problem = `Service ${service.name?.value} has no ${backendPortText(ref.backend)}: ${portText(ref.backend.port)} is the targetPort of its ${servicePortText(meant)}. Did you mean port ${portText(meant.port)}?`;
+      return chainsOfServicePort(graph, service, meant, options, [ref]).map((chain) => ({
+        ...chain,
+        hops: chain.hops.map((hop) => (hop.role === 'service' ? { ...hop, value: `${backendPortText(ref.backend)}: did you mean ${servicePortText(meant)}`, state: 'broken' as LinkState, problem } : hop)),
+      }));
+    }
     if (!port.servicePort) {
       const ports = service.service!.ports.map(servicePortText).join(', ') || 'none';
       const problem =
@@ -413,6 +423,17 @@ function processHop(graph: PortGraph, workload: Resource, container: Container, 
 function entryHop(ref: BackendRef): Hop {
   const where = [ref.backend.host ? `host ${ref.backend.host}` : undefined, ref.backend.path ? `path ${ref.backend.path}` : undefined].filter(Boolean).join('  ');
   return { label: `${ref.resource.kind} ${ref.resource.name?.value ?? '?'}`, value: where || 'default backend', uri: ref.resource.uri, span: ref.backend.serviceName.span, state: 'ok', role: 'entry' };
+}
+
+/** The Service port whose targetPort a backend names instead of the port itself (a common slip: `number: 3005` for `port: 8080, targetPort: 3005`). */
+function intendedServicePort(service: Resource, port: PortValue | undefined): ServicePort | undefined {
+  if (!port || port.kind === 'unknown') return undefined;
+  const matches = service.service!.ports.filter((candidate) => {
+    const target = candidate.targetPort;
+    if (!target || !candidate.port) return false;
+    return port.kind === 'number' ? target.kind === 'number' && target.number === port.number : target.kind === 'name' && target.name === port.name;
+  });
+  return matches.length === 1 ? matches[0] : undefined;
 }
 
 function backendPortText(backend: Backend): string {

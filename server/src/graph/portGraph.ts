@@ -69,6 +69,8 @@ class NamespaceIndex {
   readonly templatedWorkloads = new Set<Resource>();
   /** Custom resources that an operator may turn into pods (a Prometheus, a RayCluster). */
   readonly podCreatingCustomResources = new Set<Resource>();
+  /** Custom resources whose controllers may write ConfigMaps or Secrets (an ExternalSecret, a SealedSecret, a Certificate, an operator's). */
+  readonly configMakingCustomResources = new Set<Resource>();
   /** Services whose name is a template action: any backend name might be one of them. */
   readonly unnamedServices = new Set<Resource>();
   serviceCount = 0;
@@ -330,6 +332,20 @@ export class PortGraph {
     return this.some(key, 'nsflags', (ns) => anySharesUnit(ns.podCreatingCustomResources, from));
   }
 
+  /**
+   * Whether ConfigMaps or Secrets in these namespaces may come from something a unit of `from`
+   * holds but does not spell out: a custom resource beside it whose controller writes them.
+   */
+  mayMakeConfigsIn(key: string, from: Resource): boolean {
+    return this.some(key, 'cfgmakers', (ns) => anySharesUnit(ns.configMakingCustomResources, from));
+  }
+
+  /** Every ConfigMap or Secret a resource in namespace `key` can reach, in resource-id order. */
+  configsIn(source: 'configMap' | 'secret', key: string): Resource[] {
+    const out = this.collect(key, `cfgs:${source}`, '', (ns) => [...(source === 'configMap' ? ns.configMaps : ns.secrets).values()]);
+    return out.length > 1 ? out.sort(byId) : out;
+  }
+
   /** ConfigMaps or Secrets of that name, nearest directory first. */
   configsNamed(source: 'configMap' | 'secret', key: string, name: string, fromUri: string): Resource[] {
     return nearest(
@@ -377,9 +393,11 @@ export class PortGraph {
       }
     } else if (resource.config && resource.name) {
       out.add(`cfg:${resource.config.source}:${ns}:${resource.name.value}`);
+      out.add(`cfgs:${resource.config.source}:${ns}`);
     } else if (mayCreatePods(resource)) {
       out.add(`nsflags:${ns}`);
     }
+    if (mayMakeConfigs(resource)) out.add(`cfgmakers:${ns}`);
   }
 
   private collect(key: string, kind: string, detail: string, pick: (ns: NamespaceIndex) => Resource[] | undefined): Resource[] {
@@ -508,6 +526,7 @@ export class PortGraph {
     } else if (mayCreatePods(resource)) {
       toggle(ns.podCreatingCustomResources, resource, add);
     }
+    if (mayMakeConfigs(resource)) toggle(ns.configMakingCustomResources, resource, add);
   }
 }
 
@@ -590,6 +609,23 @@ function mayCreatePods(resource: Resource): boolean {
   const group = slash < 0 ? '' : resource.apiVersion.slice(0, slash);
   if (group === 'monitoring.coreos.com') return false;
   return !GROUPS_WITHOUT_POD_CREATORS.has(group) && !group.endsWith('.k8s.io');
+}
+
+/** API groups of Kubernetes itself and of add-ons whose kinds never write ConfigMaps or Secrets. */
+const GROUPS_WITHOUT_CONFIG_MAKERS = new Set([
+  '', 'apps', 'batch', 'extensions', 'policy', 'autoscaling', 'networking.k8s.io', 'gateway.networking.k8s.io',
+  'rbac.authorization.k8s.io', 'storage.k8s.io', 'scheduling.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io',
+  'node.k8s.io', 'kustomize.config.k8s.io', 'monitoring.coreos.com', 'autoscaling.k8s.io', 'keda.sh',
+]);
+
+/**
+ * Whether a resource's controller may write ConfigMaps or Secrets the workspace never shows: any
+ * custom resource (External Secrets, Sealed Secrets, cert-manager, operators).
+ */
+function mayMakeConfigs(resource: Resource): boolean {
+  const slash = resource.apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : resource.apiVersion.slice(0, slash);
+  return !GROUPS_WITHOUT_CONFIG_MAKERS.has(group);
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -173,7 +173,7 @@ function readConfigVolumes(r: YamlReader, podSpec: unknown): ConfigVolume[] {
   const out: ConfigVolume[] = [];
   const add = (source: ConfigVolume['source'], node: unknown, field: string) => {
     const name = r.knownString(r.get(node, field));
-    if (name) out.push({ source, name });
+    if (name) out.push(r.boolean(r.get(node, 'optional')) === true ? { source, name, optional: true } : { source, name });
   };
   for (const volume of r.items(r.get(podSpec, 'volumes'))) {
     add('configMap', r.get(volume, 'configMap'), 'name');
@@ -525,6 +525,13 @@ function readConfig(r: YamlReader, map: YAMLMap, source: 'configMap' | 'secret')
     }
   };
   read('data', source === 'secret');
+  // A ConfigMap's binaryData keys are keys a ref may name; their bytes are no port.
+  if (source === 'configMap') {
+    for (const pair of r.map(r.get(map, 'binaryData'))?.items ?? []) {
+      const key = r.knownString(pair.key);
+      if (key && !entries.has(key.value)) entries.set(key.value, { key, value: undefined, valueSpan: r.span(pair.value) ?? key.span });
+    }
+  }
   // `stringData` wins over `data` for the same key, as the API server merges them.
   if (source === 'secret') read('stringData', false);
   return { source, entries: compactMap(entries) };

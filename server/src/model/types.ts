@@ -201,6 +201,8 @@ export interface Workload {
 export interface ConfigVolume {
   source: 'configMap' | 'secret';
   name: Located<string>;
+  /** `optional: true`: the pod starts without it. */
+  optional?: boolean;
 }
 
 export type ContainerRole = 'container' | 'init' | 'sidecar';

@@ -4,10 +4,12 @@
 // nothing where the workspace cannot tell.
 
 import { originNote, originOf, valuePlace } from '../graph/helm';
-import { resolveBackendPort, resolveBackendService, type BackendResolution } from '../graph/links';
+import { resolveBackendPort, resolveBackendService, servingContainers, type BackendResolution } from '../graph/links';
+import { nearestFirst, sharesUnit } from '../graph/units';
 import { directoryOf, namespaceKey, namespaceLabel } from '../graph/portGraph';
 import type { Backend, PortValue, Resource, ServicePort, Span } from '../model/types';
 import { isPlaceholder } from '../model/yamlTree';
+import { addDocumentAfter, type YamlMap } from './newObjects';
 import { describe, type FixHint, type RelatedInformation, type RuleContext, type RuleFamily } from './types';
 
 export const backendRules: RuleFamily = (context) => {
@@ -79,7 +81,59 @@ function reportMissingService(context: RuleContext, from: Resource, backend: Bac
     for (const service of elsewhere) related.push({ uri: service.uri, span: service.name!.span, message: `${describe(service)} in namespace ${namespaceKey(service)}` });
   }
 
+  if (!parent && elsewhere.length === 0) {
+    const created = createServiceFix(context, from, backend);
+    if (created) fixes.push({ ...created, preferred: fixes.length === 0 });
+  }
+
   context.report({ rule: 'ingress-service-missing', uri: from.uri, span: backend.serviceName.span, message, related, fixes });
+}
+
+/** Labels whose value names the app a workload runs: a backend's Service name that equals one most likely means that workload. */
+const APP_LABELS = ['app', 'app.kubernetes.io/name', 'k8s-app', 'name'];
+
+/**
+ * Where a backend names a Service that does not exist yet and one workload in reach is that app
+ * (by its name or its app label), a fix that writes the Service beside the workload: its selector
+ * the workload's, its port the backend's, its targetPort the container port that port means.
+ */
+function createServiceFix(context: RuleContext, from: Resource, backend: Backend): FixHint | undefined {
+  if (from.templated) return undefined;
+  const name = backend.serviceName.value;
+  const matching = context.graph
+    .workloadsIn(namespaceKey(from))
+    .filter((workload) => !workload.templated && !workload.variant?.rewritten && sharesUnit(from, workload))
+    .filter((workload) => workload.name?.value === name || APP_LABELS.some((label) => workload.workload!.podLabels.get(label) === name));
+  const nearest = nearestFirst(from, matching);
+  if (nearest.length !== 1) return undefined;
+  const workload = nearest[0];
+  const selector = workload.workload!.selector;
+  const labels = selector && selector.matchExpressions.length === 0 && !selector.incomplete ? selector.matchLabels : workload.kind === 'Pod' ? workload.workload!.podLabels : undefined;
+  if (!labels || labels.size === 0) return undefined;
+  const ports = servingContainers(workload).flatMap((container) => container.ports).filter((port) => port.containerPort?.kind === 'number');
+  const wanted = backend.port;
+  const target =
+    (wanted?.kind === 'number' ? ports.find((port) => port.containerPort!.kind === 'number' && port.containerPort!.number === wanted.number) : undefined) ??
+    (wanted?.kind === 'name' ? ports.find((port) => port.name?.value === wanted.name) : undefined) ??
+    (ports.length === 1 ? ports[0] : undefined);
+  if (!target || (wanted && wanted.kind === 'unknown')) return undefined;
+  const targetNumber = (target.containerPort as { number: number }).number;
+  const port = wanted?.kind === 'number' ? wanted.number : targetNumber;
+  const portEntry: YamlMap = {};
+  if (wanted?.kind === 'name') portEntry.name = wanted.name;
+  portEntry.port = port;
+  portEntry.targetPort = targetNumber;
+  const metadata: YamlMap = { name };
+  if (workload.namespace) metadata.namespace = workload.namespace.value;
+  const service: YamlMap = { apiVersion: 'v1', kind: 'Service', metadata, spec: { selector: Object.fromEntries(labels), ports: [portEntry] } };
+  // The copy a build makes keeps its file's spans: the document the fix goes after is the file's own.
+  const own = context.graph.file(workload.uri)?.resources.find((resource) => resource.span.start === workload.span.start);
+  const file = context.graph.file(workload.uri);
+  if (!own || !file) return undefined;
+  return {
+    title: `Create Service ${name} for ${describe(workload)} (port ${port} → ${targetNumber})`,
+    edits: [addDocumentAfter(file.text, own, service)],
+  };
 }
 
 /**

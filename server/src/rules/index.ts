@@ -4,6 +4,7 @@
 import { DEFAULT_BIND_PORT_ENV_NAMES } from '../graph/bindPorts';
 import type { PortGraph } from '../graph/portGraph';
 import { backendRules } from './backends';
+import { configRefRules } from './configRefs';
 import { networkPolicyRules } from './networkPolicy';
 import { nodePortRules } from './nodePorts';
 import { portSyntaxRules } from './portSyntax';
@@ -27,6 +28,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
   serviceMonitorRules,
   statefulSetRules,
   selectorRules,
+  configRefRules,
 ];
 
 /** Families that must see the whole workspace at once: node ports are cluster-wide. */

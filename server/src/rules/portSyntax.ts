@@ -3,6 +3,7 @@
 // each finding is about values written in one resource.
 
 import { originNote } from '../graph/helm';
+import { resolveTarget, serviceSelection } from '../graph/links';
 import { isPlaceholder } from '../model/yamlTree';
 import type { ContainerPort, Located, PortValue, Resource, ServicePort } from '../model/types';
 import { containerLabel, describeContainerPort, insertMapEntry, portValueText, probeField } from './portText';
@@ -172,17 +173,42 @@ function reportUnnamedPorts(context: RuleContext, service: Resource): void {
   const file = context.graph.file(service.uri);
   for (const servicePort of ports) {
     if (servicePort.name && servicePort.name.value !== '') continue;
-    const suggestion = suggestPortName(servicePort, taken);
+    // The name the container gives the port it reaches says what the port is, better than a convention.
+    const fromContainer = containerPortName(context, service, servicePort, taken);
+    const conventional = suggestPortName(servicePort, taken);
+    const suggestion = fromContainer?.name ?? conventional;
     taken.add(suggestion);
-    const edit = file && servicePort.port ? insertMapEntry(file.text, service.uri, servicePort.port.span, `name: ${suggestion}`) : undefined;
+    const fixes: FixHint[] = [];
+    const add = (name: string, title: string, preferred: boolean) => {
+      const edit = file && servicePort.port ? insertMapEntry(file.text, service.uri, servicePort.port.span, `name: ${name}`) : undefined;
+      if (edit) fixes.push({ title, edits: [edit], preferred });
+    };
+    if (fromContainer) add(fromContainer.name, `Name the port ${fromContainer.name} (as ${fromContainer.where} names it)`, true);
+    if (conventional !== fromContainer?.name) add(conventional, `Name the port ${conventional}`, !fromContainer);
     context.report({
       rule: 'port-name-required',
       uri: service.uri,
       span: servicePort.port?.span ?? servicePort.span,
       message: `${describe(service)} has ${ports.length} ports, so each needs a name, but ${servicePort.port ? `port ${portValueText(servicePort.port)} (ports[${servicePort.index}])` : `ports[${servicePort.index}]`} has none: the API server rejects the Service; name it, for example ${suggestion}`,
-      fixes: edit ? [{ title: `Name the port ${suggestion}`, edits: [edit], preferred: true }] : [],
+      fixes,
     });
   }
+}
+
+/** The name the selected containers give the port a Service port reaches, where they agree on one that is free. */
+function containerPortName(context: RuleContext, service: Resource, servicePort: ServicePort, taken: ReadonlySet<string>): { name: string; where: string } | undefined {
+  const selection = serviceSelection(context.graph, service);
+  if (selection.state !== 'ok') return undefined;
+  let found: { name: string; where: string } | undefined;
+  for (const workload of selection.workloads) {
+    for (const match of resolveTarget(context.graph, service, servicePort, workload, context.options).matches) {
+      const name = match.port.name?.value;
+      if (!name || dnsLabelProblem(name) !== undefined) continue;
+      if (found && found.name !== name) return undefined;
+      found ??= { name, where: `containerPort ${portValueText(match.port.containerPort)} of ${describe(workload)}` };
+    }
+  }
+  return found && !taken.has(found.name) ? found : undefined;
 }
 
 /**

@@ -34,6 +34,8 @@ export const RULES = [
   { id: 'service-monitor-port', severity: 'warning', summary: 'A ServiceMonitor or PodMonitor scrapes a port that none of the Services or pods it selects has.' },
   { id: 'statefulset-service-name', severity: 'warning', summary: "A StatefulSet's serviceName is not a headless Service that selects its pods." },
   { id: 'selector-mismatch', severity: 'error', summary: "A workload's selector does not match its own pod template's labels, is missing (apps/v1), or is written where the API server generates it (Job, CronJob)." },
+  { id: 'config-ref-missing', severity: 'error', summary: 'A pod reads a ConfigMap or Secret (envFrom, configMapKeyRef, secretKeyRef, volume) that the workspace would hold but does not, so it cannot start.' },
+  { id: 'config-key-missing', severity: 'error', summary: 'A configMapKeyRef or secretKeyRef names a key its ConfigMap or Secret does not have, so the pod cannot start.' },
 ] as const satisfies readonly RuleMeta[];
 
 export type RuleId = (typeof RULES)[number]['id'];

@@ -3,7 +3,7 @@
 // the Problems count in the status bar, the squiggle, the hover card, the quick fix menu (Ctrl+.
 // and the lightbulb), the Problems view. scripts/vscode/run-ui.mjs starts the server and runs
 // this file; it takes the server and where to write from the environment. The screenshots of the
-// hover card, the quick fix menu and the Problems view are the ones in docs/images/.
+// hover card, the quick fix menu, the Problems view and the completion list are the ones in docs/images/.
 
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -155,6 +155,21 @@ describe('a person fixes the shop of examples/ in VS Code, with the packaged ext
     await workbench.pickQuickFix('Set targetPort to 8080');
     await workbench.waitForProblemCount('Errors: 4, Warnings: 1');
     assert.equal(await workbench.hasErrorSquiggleUnder(workbench.token('targetPort: 8080', '8080')), false);
+  });
+
+  step("typing the backend's Service name offers the Services with the chain each completes; picking one writes it", async () => {
+    await workbench.openFile('shop/ingress.yaml');
+    // The second `name: storefront` is the backend's (the first is the Ingress's own name).
+    const rows = await workbench.completionList(workbench.token('name: storefront', 'storefront', 1), 'st');
+    assert.match(rows[0] ?? '', /^storefront\b/);
+    const { detail, documentation } = await workbench.completionDetails();
+    assert.equal(detail, 'port 80 (http) → storefront:8080 ✓');
+    assert.match(documentation, /✓ targetPort 8080[\s\S]*✓ Deployment storefront \/ container storefront containerPort 8080 \(http\)/);
+    await browser.page.screenshot({ path: join(SCREENSHOTS, 'completion.png') });
+    await workbench.acceptCompletion();
+    assert.match(await workbench.lineText(/^\s*name:\s+storefront/, 1), /^\s*name: storefront\s*$/);
+    await browser.page.keyboard.press('Control+S');
+    await workbench.waitForProblemCount('Errors: 4, Warnings: 1');
   });
 });
 

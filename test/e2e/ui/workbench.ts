@@ -47,7 +47,7 @@ export class Workbench {
    * The word `token` as the editor draws it on the line that starts with `line` (indentation aside;
    * an inlay hint may follow it on screen, so the line need only start with it).
    */
-  token(line: string, token: string): Locator {
+  token(line: string, token: string, nth = 0): Locator {
     // The editor draws spaces as no-break spaces, which \s matches.
     const lineRegExp = new RegExp(`^\\s*${escapeRegExp(line).replace(/ /g, '\\s+')}(?![\\w-])`);
     return this.activeEditor()
@@ -55,7 +55,7 @@ export class Workbench {
       .filter({ hasText: lineRegExp })
       .locator('span > span')
       .filter({ hasText: new RegExp(`^${escapeRegExp(token)}$`) })
-      .first();
+      .nth(nth);
   }
 
   /** The status bar's problem count as a screen reader reads it: `Errors: 6, Warnings: 1` or `No Problems`. */
@@ -146,6 +146,48 @@ export class Workbench {
   async pickQuickFix(title: string): Promise<void> {
     await this.quickFixMenu().locator('.monaco-list-row.action', { hasText: title }).first().click();
     await this.quickFixMenu().waitFor({ state: 'hidden', timeout: ANSWER_MS });
+  }
+
+  /**
+   * Selects the word `token` (a double click), types `typed` over it and asks for completion
+   * (Ctrl+Space); returns the rows the suggest widget lists, label and detail as drawn.
+   */
+  async completionList(token: Locator, typed: string): Promise<string[]> {
+    await token.dblclick();
+    await this.page.keyboard.type(typed);
+    const rows = this.page.locator('.suggest-widget.visible .monaco-list-row');
+    // Asked before the language server has answered, the widget may say "No suggestions": ask again.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Control+Space');
+      const shown = await rows.first().waitFor({ timeout: attempt < 4 ? 5_000 : ANSWER_MS }).then(() => true, () => false);
+      if (shown || attempt >= 4) break;
+      await this.page.keyboard.press('Escape');
+    }
+    return (await rows.allInnerTexts()).map((row) => row.replace(/\s+/g, ' ').trim());
+  }
+
+  /**
+   * The focused completion item's detail and documentation, from the suggest widget's side panel
+   * (Ctrl+Space with the list open shows it; VS Code remembers whether it was open, so this looks first).
+   */
+  async completionDetails(): Promise<{ detail: string; documentation: string }> {
+    const panel = this.page.locator('.suggest-details-container .suggest-details');
+    if (!(await panel.isVisible())) await this.page.keyboard.press('Control+Space');
+    const detail = panel.locator('.header .type');
+    await this.page.waitForFunction(() => ((globalThis as unknown as { document: { querySelector(selector: string): { textContent: string | null } | null } }).document.querySelector('.suggest-details .header .type')?.textContent ?? '') !== '', undefined, { timeout: ANSWER_MS });
+    return { detail: (await detail.innerText()).trim(), documentation: (await panel.locator('.docs').innerText()).trim() };
+  }
+
+  /** Picks the focused row of the open suggest widget with Enter. */
+  async acceptCompletion(): Promise<void> {
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.suggest-widget.visible').waitFor({ state: 'hidden', timeout: ANSWER_MS });
+  }
+
+  /** The text of the active editor's line that starts with `start` (indentation aside), as drawn. */
+  async lineText(start: RegExp, nth = 0): Promise<string> {
+    const line = this.activeEditor().locator('.view-line').filter({ hasText: start }).nth(nth);
+    return (await line.innerText()).replace(/\u00a0/g, ' ');
   }
 
   /** Runs a command from the command palette (F1) by its title, e.g. `View: Toggle Maximized Panel`. */
