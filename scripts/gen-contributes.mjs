@@ -71,7 +71,7 @@ Object.assign(properties, {
   },
   'portchain.includeFixtures': {
     type: 'boolean',
-    description: 'Check test fixtures, golden outputs and e2e assertions (files below testdata/, fixtures/, golden/; *.golden.yaml, *-expected.yaml; NN-assert*.yaml, NN-errors.yaml), each as a unit of its own. Left out by default; a fixture open in the editor is always checked on its own.',
+    description: 'Check test fixtures, golden outputs and e2e assertions (files below testdata/, fixtures/, __snapshots__/; *.golden.yaml, *-expected.yaml; NN-assert*.yaml, NN-errors.yaml; chainsaw and kyverno CLI test folders), each as a unit of its own. Left out by default; a fixture open in the editor is always checked on its own.',
     default: DEFAULT_SETTINGS.includeFixtures,
     scope: 'resource',
     order: 105,

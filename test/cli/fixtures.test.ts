@@ -13,12 +13,19 @@ describe('which files are fixtures', () => {
       ['pkg/provider/fixtures/ingress.yml', 'test data (fixtures/)'],
       ['internal/__snapshots__/deploy.yaml', 'test data (__snapshots__/)'],
       ['cmd/debug/history.golden.yaml', 'a golden output'],
-      ['collector/config_expected_targetallocator.yaml', 'a golden output'],
+      ['collector/config_expected.yaml', 'a golden output'],
+      ['collector/build_collector.golden.yaml', 'a golden output'],
       ['tests/e2e/smoke/01-assert-second-config.yaml', 'an e2e assertion'],
       ['tests/e2e/smoke/02-errors.yaml', 'an e2e assertion'],
       ['deploy/service.yaml', undefined],
       ['deploy/unexpected-name.yaml', undefined],
       ['deploy/assertions.yaml', undefined],
+      // Names that merely contain the words, and unnumbered files, are manifests.
+      ['deploy/golden-signals-exporter.yaml', undefined],
+      ['deploy/expected-traffic.yaml', undefined],
+      ['deploy/errors.yaml', undefined],
+      ['deploy/assert.yaml', undefined],
+      ['apps/golden/deployment.yaml', undefined],
       // A workspace folder that itself sits in a testdata folder is not all fixtures: paths are relative to it.
       ['app/service.yaml', undefined],
     ];
@@ -28,7 +35,8 @@ describe('which files are fixtures', () => {
   test('a test-case marker makes its folder and everything below it e2e test steps', () => {
     assert.equal(testCaseFolderOf('test/conformance/host-ports/chainsaw-test.yaml'), 'test/conformance/host-ports/');
     assert.equal(testCaseFolderOf('test/cli/anypattern/kyverno-test.yaml'), 'test/cli/anypattern/');
-    assert.equal(testCaseFolderOf('chainsaw-test.yaml'), '');
+    // A marker at the root: the user opened that test case to check it.
+    assert.equal(testCaseFolderOf('chainsaw-test.yaml'), undefined);
     assert.equal(testCaseFolderOf('deploy/service.yaml'), undefined);
     const cases = new Set(['test/conformance/host-ports/']);
     assert.equal(fixtureReason('test/conformance/host-ports/pod-fail.yaml', cases), 'an e2e test step');

@@ -37,9 +37,10 @@ Options:
   --config FILE             settings file (default: .portchain.json, portchain.config.json,
                             .portchain.yaml or .portchain.yml in the current directory)
   --quiet                   report errors only, and print nothing when there are none
-  --include-fixtures        check test fixtures too (files below testdata/, fixtures/, golden/;
-                            *.golden.yaml, *-expected.yaml; e2e NN-assert*.yaml, NN-errors.yaml),
-                            each as a unit of its own; left out by default, and counted
+  --include-fixtures        check test fixtures too (files below testdata/, fixtures/,
+                            __snapshots__/; *.golden.yaml, *-expected.yaml; e2e NN-assert*.yaml,
+                            NN-errors.yaml; chainsaw and kyverno CLI test folders), each as a
+                            unit of its own; left out by default, and counted
   --no-color                no colours in text output (also: NO_COLOR=1; off when not a terminal)
   -h, --help                show this help
   -v, --version             show the version

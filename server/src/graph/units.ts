@@ -84,18 +84,23 @@ export function sharesUnit(from: Resource, cause: Resource): boolean {
 }
 
 /** Folders whose files are test inputs, one case a file: Go's `testdata/` and its kin in other ecosystems. */
-const FIXTURE_FOLDERS = new Set(['testdata', 'test-data', 'test_data', 'fixtures', 'fixture', '__fixtures__', 'test-fixtures', 'golden', 'goldens', '__snapshots__']);
-/** A golden output or an expected result by its name: `build.golden.yaml`, `config_expected.yaml`. */
-const GOLDEN_FILE = /(^|[._-])(golden|expected)([._-]|$)/i;
-/** An e2e step that asserts (chainsaw, kuttl): a partial pattern matched against live objects, or a list of what must not exist. */
-const ASSERTION_FILE = /^(\d+-)?(assert|errors)([._-][^/]*)?\.ya?ml$/i;
+const FIXTURE_FOLDERS = new Set(['testdata', 'test-data', 'test_data', 'fixtures', '__fixtures__', 'test-fixtures', '__snapshots__']);
+/** A golden output or an expected result by the end of its name: `build.golden.yaml`, `config_expected.yaml`. */
+const GOLDEN_FILE = /[._-](golden|expected)$/i;
+/** A numbered e2e step that asserts (kuttl, chainsaw): a partial pattern matched against live objects, or a list of what must not exist. */
+const ASSERTION_FILE = /^\d+-(assert|errors)([._-][^/]*)?\.ya?ml$/i;
 
 /** Files that make their folder an e2e test case (chainsaw, kyverno's CLI tests): its files are steps and resources of one test. */
 const TEST_CASE_FILES = /^\.?(chainsaw-test|kyverno-test)\.ya?ml$/i;
 
-/** The folder (relative, with a trailing slash, '' for the root) a test-case marker file makes a test case, or undefined. */
+/**
+ * The folder (relative, with a trailing slash) a test-case marker file makes a test case, or
+ * undefined. A marker at the root of the workspace makes nothing a fixture: the user opened (or
+ * named) that test case to check it.
+ */
 export function testCaseFolderOf(relativePath: string): string | undefined {
   const slash = Math.max(relativePath.lastIndexOf('/'), relativePath.lastIndexOf('\\'));
+  if (slash < 0) return undefined;
   return TEST_CASE_FILES.test(relativePath.slice(slash + 1)) ? relativePath.slice(0, slash + 1).replace(/\\/g, '/') : undefined;
 }
 
@@ -114,7 +119,6 @@ export function fixtureReason(relativePath: string, testCaseFolders?: ReadonlySe
   if (GOLDEN_FILE.test(name.replace(/\.ya?ml$/i, ''))) return 'a golden output';
   if (testCaseFolders && testCaseFolders.size > 0) {
     let folder = '';
-    if (testCaseFolders.has(folder)) return 'an e2e test step';
     for (let i = 0; i < parts.length - 1; i++) {
       folder += `${parts[i]}/`;
       if (testCaseFolders.has(folder)) return 'an e2e test step';
