@@ -388,7 +388,7 @@ export class PortchainServer {
     this.pendingReads.set(uri, ticket);
     const text = await this.workspace.readFile(uri);
     if (this.pendingReads.get(uri) !== ticket) return;
-    if (this.open.has(uri) || text === undefined || this.project.file(uri)?.text === text) {
+    if (this.open.has(uri) || text === undefined || (this.project.file(uri)?.text === text && this.project.heldWhereItBelongs(uri))) {
       this.pendingReads.delete(uri);
       // A file that vanished (or turned into a folder) since it was listed is simply not indexed.
       if (!this.open.has(uri) && text === undefined) this.removeFile(uri);

@@ -236,6 +236,19 @@ ${deployment('examples/one/deploy.yaml', 80, 'api').replace(/app: web/g, 'app: a
 `);
   });
 
+  test('a repository laid out by kind: a Service in services/ is judged against deployments/ beside it', () => {
+    check(`${selectsNothing('k8s/services/web.yaml', '\n#           ^^^^^^^^^^ warning service-selects-nothing').replace('app: web', 'app: wbe')}
+${deployment('k8s/deployments/web.yaml', 80)}
+`);
+  });
+
+  test('a self-contained example beside the Service (its own Services and workloads) is another unit', () => {
+    check(`${selectsNothing('examples/proxy/service.yaml').replace('app: web', 'app: wbe')}
+${deployment('examples/web/deploy.yaml', 80)}
+${selectsNothing('examples/web/service.yaml')}
+`);
+  });
+
   test('a chart whose Service name is templated does not hide a missing Service elsewhere', () => {
     check(`
 # --- app/ingress.yaml
@@ -318,6 +331,55 @@ metadata: {name: proxy}
 ${hostPortDeployment}
 `);
     assert.deepEqual(findings[0].related.map((related) => related.message), ['the same Deployment proxy, repeated here']);
+  });
+
+  test('two examples that share a stock Service file are each judged with their own workloads', () => {
+    const stock = `apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]`;
+    const deployment = (port: number) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, ports: [{containerPort: ${port}}]}]`;
+    check(`
+# --- ex/a/svc.yaml
+${stock}
+# --- ex/a/dep.yaml
+${deployment(8080)}
+# --- ex/b/svc.yaml
+${stock}
+#                                ^^^^ error target-port-mismatch: Deployment web (ex/b/dep.yaml) declares no containerPort 8080
+# --- ex/b/dep.yaml
+${deployment(9090)}
+`);
+  });
+
+  test('a bundle that repeats a NodePort Service: its nodePort is reported once, at the source', () => {
+    const service = `apiVersion: v1
+kind: Service
+metadata: {name: edge}
+spec:
+  type: NodePort
+  ports: [{port: 80, nodePort: 8080}]`;
+    check(`
+# --- deploy/service.yaml
+${service}
+#                              ^^^^ error node-port-range: (repeated in render/all.yaml)
+# --- render/all.yaml
+apiVersion: v1
+kind: Namespace
+metadata: {name: edge}
+---
+${service}
+`, { only: ['node-port-range'] });
   });
 
   test('a changed copy is a definition of its own, and reports for itself', () => {

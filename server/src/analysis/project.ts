@@ -73,15 +73,26 @@ export class Project {
 
   /** The project of a file that is a unit of its own, made on first use; undefined for any other file. */
   private aloneFor(uri: string): Project | undefined {
-    if (!this.isAlone(uri)) return undefined;
+    if (!this.isAlone(uri)) {
+      // A file that stopped being a fixture (a test-case marker went away) joins the workspace.
+      if (this.alone.delete(uri)) this.changedUris?.add(uri);
+      return undefined;
+    }
     let project = this.alone.get(uri);
     if (!project) {
+      // A file that became a fixture leaves the files that link together.
+      if (this.graph.file(uri)) this.remove(uri);
       project = new Project(this.where);
       project.settings = this.settingsValue;
       this.alone.set(uri, project);
     }
     this.changedUris?.add(uri);
     return project;
+  }
+
+  /** Whether a held file is where `isAlone` puts it now (a scan re-sets one that is not, even where its text is unchanged). */
+  heldWhereItBelongs(uri: string): boolean {
+    return this.alone.has(uri) === this.isAlone(uri);
   }
 
   get settings(): Settings {

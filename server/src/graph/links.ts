@@ -70,7 +70,9 @@ export function selectWorkloads(graph: PortGraph, from: Resource, selector: Labe
   // nearer, and reading only that folder keeps an edit of an alternative elsewhere from
   // re-checking this Service (500 examples of one app cost 500 checks, not 500²).
   if (!from.variant && templateRootOf(from.uri) === undefined) {
-    const beside = graph.workloadsInDirectory(key, directoryOf(from.uri)).filter(matches);
+    const directory = directoryOf(from.uri);
+    const byPairs = rarestLabelled(withoutControllerLabels(selector), (label, value) => graph.workloadsInDirectoryLabelled(key, directory, label, value));
+    const beside = (byPairs ?? graph.workloadsInDirectory(key, directory)).filter(matches);
     if (beside.length > 0) return { state: 'ok', workloads: nearestFirst(from, beside) };
   }
   // A kustomize build's copy selects within its build (and files no build includes).
@@ -80,7 +82,7 @@ export function selectWorkloads(graph: PortGraph, from: Resource, selector: Labe
   // Where the selector or some pod labels are written by templates the values do not resolve,
   // no match proves nothing; nor where an operator's custom resource in the Service's own unit
   // may make the pods. A unit that deploys no workloads at all gets its pods from elsewhere.
-  const unitWorkloads = withinBuild(from, graph.workloadsIn(key)).filter((workload) => sharesUnit(from, workload));
+  const unitWorkloads = withinBuild(from, workloadsOfUnit(graph, key, from));
   const unknown =
     selector.incomplete ||
     (from.templated && !from.templatePartsKnown) ||
@@ -91,6 +93,33 @@ export function selectWorkloads(graph: PortGraph, from: Resource, selector: Labe
     foreignToUnit(unitWorkloads, selector) ||
     namesTemplateHash(selector);
   return { state: unknown ? 'unknown' : 'broken', workloads };
+}
+
+/**
+ * The workloads of a resource's unit, by folder: its own folder and those above it, the folders
+ * below it, and where those hold none, the folders beside it that hold workloads and no Services
+ * (a repository laid out by kind, `k8s/services/` beside `k8s/deployments/`). A folder beside it
+ * with Services of its own is a self-contained example: another unit.
+ */
+function workloadsOfUnit(graph: PortGraph, key: string, from: Resource): Resource[] {
+  const directory = directoryOf(from.uri);
+  const found: Resource[] = [];
+  for (let at = directory.length - 1; at >= 0; at = directory.lastIndexOf('/', at - 1)) found.push(...graph.workloadsInDirectory(key, directory.slice(0, at + 1)));
+  found.push(...graph.workloadsBelowDirectory(key, directory));
+  // A kustomize build is a unit too, wherever its files sit.
+  if (from.variant) for (const workload of graph.workloadsIn(key)) if (workload.variant?.kustomization === from.variant.kustomization && !found.includes(workload)) found.push(workload);
+  if (found.length > 0) return found;
+  const parent = directoryOf(directory.slice(0, -1));
+  if (parent === '' || parent === directory) return found;
+  const byFolder = new Map<string, Resource[]>();
+  for (const workload of graph.workloadsBelowDirectory(key, parent)) {
+    const folder = directoryOf(workload.uri);
+    const list = byFolder.get(folder);
+    if (list) list.push(workload);
+    else byFolder.set(folder, [workload]);
+  }
+  for (const [folder, workloads] of byFolder) if (!graph.hasServicesInDirectory(key, folder)) found.push(...workloads);
+  return found;
 }
 
 /**

@@ -78,6 +78,8 @@ class NamespaceIndex {
   readonly servicesByLabel = new Map<string, Set<Resource>>();
   /** Workloads and Services by the folder of their file: a link looks beside itself first. */
   readonly workloadsByDirectory = new Map<string, Set<Resource>>();
+  /** Workloads by folder and each `key=value` of their pod labels (`<folder>\u0000<key>=<value>`), for selectors beside them. */
+  readonly workloadsByDirectoryLabel = new Map<string, Set<Resource>>();
   readonly servicesByDirectory = new Map<string, Set<Resource>>();
 }
 
@@ -109,8 +111,8 @@ export class PortGraph {
   private readonly changes = new Map<string, readonly Resource[]>();
   /** Files' own resources by identity (graph/units.ts), for the same definition repeated in another file. */
   private readonly definitions = new Map<string, Resource[]>();
-  /** The definitions of an identity by the hash of their text, worked out on first use after a change. */
-  private readonly definitionsByHash = new Map<string, Map<number, Resource[]>>();
+  /** The same-text groups of an identity's definitions (copiesOf), worked out on first use after a change. */
+  private readonly copyGroups = new Map<string, Map<Resource, Resource[]>>();
 
   /** Adds or replaces a file's facts; the indexes change by that file (and the builds that read it) only. */
   setFile(file: ParsedFile): void {
@@ -204,42 +206,70 @@ export class PortGraph {
   }
 
   /**
-   * The copies of a resource: the definitions of its identity whose text is the same (comments
-   * and blank lines aside), in any file. A rendered bundle beside its sources repeats them; one
-   * defect there is one defect. The copy that reports comes first: the one in the file with the
-   * fewest resources (the source, not the bundle). A resource without copies gets itself alone.
+   * Who reports for a resource that a rendered bundle repeats. A bundle concatenates its sources,
+   * so a definition whose text (comments, blank lines and indentation aside) is the same as one in
+   * a file with fewer resources is a repeat: one defect with its source. The source's copy reports
+   * (`reporter`) and names the `repeats`; a repeat reports nothing of its own. Copies in files of
+   * the same size (two examples that share a stock Service) are each judged on their own, and so
+   * are templates, whose text renders differently per chart.
    */
-  copiesOf(resource: Resource): Resource[] {
+  copiesOf(resource: Resource): { reporter: Resource; repeats: readonly Resource[] } {
+    const alone = { reporter: resource, repeats: [] };
     this.settle();
-    if (resource.variant) return [resource];
+    if (resource.variant || resource.templated) return alone;
     const identity = identityOf(resource);
     const definitions = this.definitions.get(identity);
     if (!definitions || definitions.length < 2) {
       this.recorder?.(`copy:${identity}`);
-      return [resource];
+      return alone;
     }
     // Only a definition with the same text can change the answer: the key names the text's hash,
     // so an edit of another alternative of the identity re-checks nothing here.
-    const hash = this.fingerprintHash(resource);
-    this.recorder?.(`copy:${identity}:${hash}`);
-    let byHash = this.definitionsByHash.get(identity);
-    if (!byHash) {
-      byHash = new Map();
-      for (const definition of definitions) {
-        const key = this.fingerprintHash(definition);
-        const group = byHash.get(key);
-        if (group) group.push(definition);
-        else byHash.set(key, [definition]);
-      }
-      this.definitionsByHash.set(identity, byHash);
-    }
-    const sameHash = byHash.get(hash) ?? [resource];
-    if (sameHash.length < 2) return [resource];
-    const text = this.fingerprintText(resource);
-    const copies = sameHash.filter((other) => other === resource || this.fingerprintText(other) === text);
-    if (copies.length < 2) return [resource];
+    this.recorder?.(`copy:${identity}:${this.fingerprintHash(resource)}`);
+    const group = this.copyGroupsOf(identity, definitions).get(resource);
+    if (!group) return alone;
+    const reporter = group[0];
     const size = (candidate: Resource) => this.filesByUri.get(candidate.uri)?.resources.length ?? 0;
-    return copies.sort((a, b) => size(a) - size(b) || (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0) || byId(a, b));
+    const repeats = group.filter((copy) => size(copy) > size(reporter));
+    if (resource === reporter || repeats.includes(resource)) return { reporter, repeats };
+    return alone;
+  }
+
+  /**
+   * The groups of same-text definitions of an identity, each sorted with the one that reports
+   * first (the smallest file, then URI order), by member: worked out once per change of the identity.
+   */
+  private copyGroupsOf(identity: string, definitions: readonly Resource[]): Map<Resource, Resource[]> {
+    let groups = this.copyGroups.get(identity);
+    if (groups) return groups;
+    groups = new Map();
+    const byHash = new Map<number, Resource[]>();
+    for (const definition of definitions) {
+      if (definition.templated) continue;
+      const hash = this.fingerprintHash(definition);
+      const bucket = byHash.get(hash);
+      if (bucket) bucket.push(definition);
+      else byHash.set(hash, [definition]);
+    }
+    const size = (candidate: Resource) => this.filesByUri.get(candidate.uri)?.resources.length ?? 0;
+    for (const bucket of byHash.values()) {
+      if (bucket.length < 2) continue;
+      // A hash is not proof: same-hash definitions are split by their text.
+      const byText = new Map<string, Resource[]>();
+      for (const definition of bucket) {
+        const text = this.fingerprintText(definition);
+        const same = byText.get(text);
+        if (same) same.push(definition);
+        else byText.set(text, [definition]);
+      }
+      for (const group of byText.values()) {
+        if (group.length < 2) continue;
+        group.sort((a, b) => size(a) - size(b) || (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0) || byId(a, b));
+        for (const member of group) groups.set(member, group);
+      }
+    }
+    this.copyGroups.set(identity, groups);
+    return groups;
   }
 
   private fingerprintHash(resource: Resource): number {
@@ -286,6 +316,37 @@ export class PortGraph {
       return set ? [...set] : undefined;
     });
     return out.length > 1 ? out.sort(byId) : out;
+  }
+
+  /**
+   * The workloads of one folder whose pod labels include `label=value`, in resource-id order: what
+   * a selector beside them may select, read by its own pairs so that an edit of another workload
+   * of the folder re-checks nothing here.
+   */
+  workloadsInDirectoryLabelled(key: string, directory: string, label: string, value: string): Resource[] {
+    const out = this.collect(key, 'wldirlabel', `${directory}\u0000${label}=${value}`, (ns) => {
+      const set = ns.workloadsByDirectoryLabel.get(`${directory}\u0000${label}=${value}`);
+      return set ? [...set] : undefined;
+    });
+    return out.length > 1 ? out.sort(byId) : out;
+  }
+
+  /**
+   * The workloads written in folders below `directory` (not in it), in resource-id order. Reads
+   * the folder index's keys, so its cost follows the folders of the namespace, not its workloads.
+   */
+  workloadsBelowDirectory(key: string, directory: string): Resource[] {
+    const out = this.collect(key, 'wlbelow', directory, (ns) => {
+      const found: Resource[] = [];
+      for (const [folder, set] of ns.workloadsByDirectory) if (folder !== directory && folder.startsWith(directory)) found.push(...set);
+      return found;
+    });
+    return out.length > 1 ? out.sort(byId) : out;
+  }
+
+  /** Whether one folder of the namespaces of `key` holds Services (a folder of self-contained examples does; a folder of Deployments alone does not). */
+  hasServicesInDirectory(key: string, directory: string): boolean {
+    return this.some(key, 'svcdir', (ns) => (ns.servicesByDirectory.get(directory)?.size ?? 0) > 0, directory);
   }
 
   /** The Services of that name in the namespaces of `key` written in one folder (see workloadsInDirectory). */
@@ -374,7 +435,11 @@ export class PortGraph {
       if (hash !== undefined) out.add(`copy:${identity}:${hash}`);
     }
     if (resource.workload) {
-      out.add(`wldir:${ns}:${directoryOf(resource.uri)}`);
+      const directory = directoryOf(resource.uri);
+      out.add(`wldir:${ns}:${directory}`);
+      for (const [label, value] of resource.workload.podLabels) out.add(`wldirlabel:${ns}:${directory}\u0000${label}=${value}`);
+      // Every folder above this one reads it among the workloads below it.
+      for (let at = directory.lastIndexOf('/', directory.length - 2); at >= 0; at = directory.lastIndexOf('/', at - 1)) out.add(`wlbelow:${ns}:${directory.slice(0, at + 1)}`);
       out.add(`wls:${ns}`);
       out.add(`wlany:${ns}`);
       for (const [label, value] of resource.workload.podLabels) {
@@ -412,11 +477,11 @@ export class PortGraph {
     return out;
   }
 
-  private some(key: string, kind: string, test: (ns: NamespaceIndex) => boolean): boolean {
+  private some(key: string, kind: string, test: (ns: NamespaceIndex) => boolean, detail = ''): boolean {
     this.settle();
     let result = false;
     for (const ns of linkedNamespaces(key)) {
-      this.recorder?.(`${kind}:${ns}`);
+      this.recorder?.(detail ? `${kind}:${ns}:${detail}` : `${kind}:${ns}`);
       const index = this.namespaces.get(ns);
       if (index && test(index)) result = true;
     }
@@ -456,7 +521,7 @@ export class PortGraph {
     if (!resource.variant) {
       const identity = identityOf(resource);
       const list = this.definitions.get(identity);
-      this.definitionsByHash.delete(identity);
+      this.copyGroups.delete(identity);
       if (add) {
         if (list) {
           list.push(resource);
@@ -473,7 +538,9 @@ export class PortGraph {
     if (resource.workload) {
       if (add) ns.workloads.add(resource);
       else ns.workloads.delete(resource);
-      toggleIn(ns.workloadsByDirectory, directoryOf(resource.uri), resource, add);
+      const directory = directoryOf(resource.uri);
+      toggleIn(ns.workloadsByDirectory, directory, resource, add);
+      for (const [label, value] of resource.workload.podLabels) toggleIn(ns.workloadsByDirectoryLabel, `${directory}\u0000${label}=${value}`, resource, add);
       for (const [label, value] of resource.workload.podLabels) {
         const key = `${label}=${value}`;
         let set = ns.workloadsByLabel.get(key);

@@ -126,7 +126,7 @@ export class RuleEngine {
     let current: SubjectCheck | undefined;
     let currentSubject: Resource | undefined;
     /** The other copies of the current subject (graph.copiesOf), named by its findings. */
-    let currentCopies: Resource[] | undefined;
+    let currentCopies: readonly Resource[] | undefined;
     const where = this.where;
     /** Where reports outside any subject go: the global families' findings, while they run. */
     let globalFindings: Finding[] | undefined;
@@ -146,8 +146,8 @@ export class RuleEngine {
             // A copy of a definition in another file (a rendered bundle) is one defect with it:
             // the first copy reports, naming the others.
             const copies = graph.copiesOf(subject);
-            if (copies[0] !== subject) continue;
-            currentCopies = copies.length > 1 ? copies.slice(1) : undefined;
+            if (copies.reporter !== subject) continue;
+            currentCopies = copies.repeats.length > 0 ? copies.repeats : undefined;
             currentSubject = subject;
             yield subject;
           }
@@ -172,10 +172,12 @@ export class RuleEngine {
           if (variant.builds > 1) finding.overlays = [buildLabel(variant.kustomization, where)];
           if (variant.rewritten) finding.fixes = [];
         }
-        if (current && currentCopies && currentSubject && finding.uri === currentSubject.uri) {
-          const copies = currentCopies;
-          finding.message += ` (repeated in ${[...new Set(copies.map((copy) => where(copy.uri)))].join(', ')})`;
-          finding.related = [...finding.related, ...copies.map((copy) => ({ uri: copy.uri, span: copy.name?.span ?? copy.kindSpan, message: `the same ${copy.kind} ${copy.name?.value ?? ''}`.trimEnd() + ', repeated here' }))];
+        // The global families have no subject: the resource the finding sits in speaks for its copies.
+        const copies = current ? (currentSubject && finding.uri === currentSubject.uri ? currentCopies : undefined) : inGlobal ? repeatsAt(graph, finding) : undefined;
+        if (copies && copies.length > 0) {
+          const places = [...new Set(copies.map((copy) => where(copy.uri)))];
+          finding.message += ` (repeated in ${places.slice(0, 3).join(', ')}${places.length > 3 ? ` and ${places.length - 3} more` : ''})`;
+          finding.related = [...finding.related, ...copies.slice(0, 20).map((copy) => ({ uri: copy.uri, span: copy.name?.span ?? copy.kindSpan, message: `the same ${copy.kind} ${copy.name?.value ?? ''}`.trimEnd() + ', repeated here' }))];
         }
         if (current) current.findings.push(finding);
         else if (inGlobal && globalFindings) {
@@ -289,6 +291,12 @@ function mattersClusterWide(resource: Resource): boolean {
     service.ports.some((port) => port.nodePort !== undefined) ||
     [...resource.annotations.keys()].some((key) => key.includes('external-traffic'))
   );
+}
+
+/** The repeats of the resource a finding sits in (PortGraph.copiesOf), for findings made without a subject. */
+function repeatsAt(graph: PortGraph, finding: Finding): readonly Resource[] | undefined {
+  const resource = graph.resourcesOf(finding.uri).find((candidate) => candidate.span.start <= finding.span.start && finding.span.end <= candidate.span.end);
+  return resource ? graph.copiesOf(resource).repeats : undefined;
 }
 
 /** Rule and place: what makes two findings one. */

@@ -25,6 +25,8 @@ export const nodePortRules: RuleFamily = (context) => {
   const uses: NodePortUse[] = [];
   const services: Resource[] = [];
   for (const service of context.graph.resources()) {
+    // A rendered bundle's copy of a Service is one with its source, which speaks for both.
+    if (service.service && context.graph.copiesOf(service).reporter !== service) continue;
     if (!service.service) continue;
     services.push(service);
     for (const servicePort of service.service.ports) {
