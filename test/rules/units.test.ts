@@ -242,6 +242,14 @@ ${deployment('k8s/deployments/web.yaml', 80)}
 `);
   });
 
+  test('a folder whose workloads are in another namespace deploys its own: folders beside it are not its unit', () => {
+    // The Service has no namespace (a kustomization sets it); its Deployment writes one.
+    check(`${selectsNothing('third-party/grafana/service.yaml')}
+${deployment('third-party/grafana/deploy.yaml', 80).replace('metadata: {name: web}', 'metadata: {name: web, namespace: monitoring}')}
+${deployment('third-party/controller/deploy.yaml', 80, 'controller').replace(/app: web/g, 'app: controller')}
+`);
+  });
+
   test('a self-contained example beside the Service (its own Services and workloads) is another unit', () => {
     check(`${selectsNothing('examples/proxy/service.yaml').replace('app: web', 'app: wbe')}
 ${deployment('examples/web/deploy.yaml', 80)}

@@ -108,7 +108,8 @@ function workloadsOfUnit(graph: PortGraph, key: string, from: Resource): Resourc
   found.push(...graph.workloadsBelowDirectory(key, directory));
   // A kustomize build is a unit too, wherever its files sit.
   if (from.variant) for (const workload of graph.workloadsIn(key)) if (workload.variant?.kustomization === from.variant.kustomization && !found.includes(workload)) found.push(workload);
-  if (found.length > 0) return found;
+  // A folder with workloads of another namespace deploys its own: only a folder without any is laid out by kind.
+  if (found.length > 0 || graph.hasWorkloadsInDirectoryAnywhere(directory)) return found;
   const parent = directoryOf(directory.slice(0, -1));
   if (parent === '' || parent === directory) return found;
   const byFolder = new Map<string, Resource[]>();

@@ -93,6 +93,8 @@ export class PortGraph {
   private readonly filesByUri = new Map<string, ParsedFile>();
   private readonly namespaces = new Map<string, NamespaceIndex>();
   private readonly servicesByName = new NameIndex();
+  /** How many workloads each folder holds, whatever their namespace. */
+  private readonly workloadsPerDirectory = new Map<string, number>();
   /** Workloads by each `key=value` of their pod labels, across namespaces (for "these pods are in namespace X"). */
   private readonly workloadsByLabelAnywhere = new Map<string, Set<Resource>>();
   private generation = 0;
@@ -344,6 +346,13 @@ export class PortGraph {
     return out.length > 1 ? out.sort(byId) : out;
   }
 
+  /** Whether a folder holds any workload, in any namespace. */
+  hasWorkloadsInDirectoryAnywhere(directory: string): boolean {
+    this.settle();
+    this.recorder?.(`wldirany:${directory}`);
+    return (this.workloadsPerDirectory.get(directory) ?? 0) > 0;
+  }
+
   /** Whether one folder of the namespaces of `key` holds Services (a folder of self-contained examples does; a folder of Deployments alone does not). */
   hasServicesInDirectory(key: string, directory: string): boolean {
     return this.some(key, 'svcdir', (ns) => (ns.servicesByDirectory.get(directory)?.size ?? 0) > 0, directory);
@@ -437,6 +446,7 @@ export class PortGraph {
     if (resource.workload) {
       const directory = directoryOf(resource.uri);
       out.add(`wldir:${ns}:${directory}`);
+      out.add(`wldirany:${directory}`);
       for (const [label, value] of resource.workload.podLabels) out.add(`wldirlabel:${ns}:${directory}\u0000${label}=${value}`);
       // Every folder above this one reads it among the workloads below it.
       for (let at = directory.lastIndexOf('/', directory.length - 2); at >= 0; at = directory.lastIndexOf('/', at - 1)) out.add(`wlbelow:${ns}:${directory.slice(0, at + 1)}`);
@@ -540,6 +550,9 @@ export class PortGraph {
       else ns.workloads.delete(resource);
       const directory = directoryOf(resource.uri);
       toggleIn(ns.workloadsByDirectory, directory, resource, add);
+      const count = (this.workloadsPerDirectory.get(directory) ?? 0) + step;
+      if (count > 0) this.workloadsPerDirectory.set(directory, count);
+      else this.workloadsPerDirectory.delete(directory);
       for (const [label, value] of resource.workload.podLabels) toggleIn(ns.workloadsByDirectoryLabel, `${directory}\u0000${label}=${value}`, resource, add);
       for (const [label, value] of resource.workload.podLabels) {
         const key = `${label}=${value}`;
