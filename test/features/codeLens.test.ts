@@ -6,14 +6,14 @@ import { dedent, ROOT } from '../support/fixture';
 
 /**
  * The code lenses of `path` as a user sees them, one per line: `line: title`, and for a lens that
- * runs a command `line: [title] command(arguments)`. Each lens sits on its Service's `kind:` line.
+ * runs a command `line: [title] command(arguments)`. Each lens sits on its resource's `kind:` line.
  */
 function checkCodeLenses(source: string, path: string, expected: string, options: { crlf?: boolean } = {}): void {
   const f = featureFixture(source, options);
   const lenses = codeLenses(f.project, ROOT + path);
   const shown = lenses.map((lens) => {
     assert.ok(lens.command, 'every lens is resolved at once');
-    assert.equal(f.textOf(ROOT + path, lens.range), 'Service');
+    assert.match(f.textOf(ROOT + path, lens.range), /^(Service|Ingress)$/);
     const line = `${path}:${lens.range.start.line + 1}`;
     if (lens.command.command === '') return `${line}: ${lens.command.title}`;
     return `${line}: [${lens.command.title}] ${lens.command.command}(${(lens.command.arguments ?? []).map((argument) => JSON.stringify(argument)).join(', ')})`;
@@ -64,6 +64,7 @@ ${deployment('web', '[{containerPort: 8080}, {containerPort: 9102}]')}
 `, 'service.yaml', `
       service.yaml:2: Ingress shop → :80 → web:8080 ✓ | :9102 → web:9103 ✗ · 1 broken link
       service.yaml:2: [Copy port-forward command] portchain.copyPortForward("kubectl port-forward -n shop svc/web 8080:80 9102:9102")
+      service.yaml:2: [Show in port map] portchain.showPortMap({"uri":"file:///ws/service.yaml","position":{"line":1,"character":6}})
     `);
   });
   test('several workloads, NodePort entries, and more ports than a lens names', () => {
@@ -86,6 +87,7 @@ ${deployment('canary', '[{containerPort: 8080}]')}
 `, 'service.yaml', `
       service.yaml:2: Ingress shop, NodePort :30080 → :80 → canary:8080 ✓, web:8080 ✓ | NodePort → :81 → canary:8080 ✓, web:8080 ✓ | NodePort → :82 → canary:8080 ✓, web:8080 ✓ | +1 more port
       service.yaml:2: [Copy port-forward command] portchain.copyPortForward("kubectl port-forward -n shop svc/web 8080:80 8081:81 8082:82 8083:83")
+      service.yaml:2: [Show in port map] portchain.showPortMap({"uri":"file:///ws/service.yaml","position":{"line":1,"character":6}})
     `);
   });
   test('Services that reach no pods: no selector, ExternalName, a selector that matches nothing, pods elsewhere', () => {
@@ -121,11 +123,15 @@ spec:
 ${deployment('web', '[{containerPort: 8080}]')}
 `, 'services.yaml', `
       services.yaml:2: :5432 → Endpoints managed elsewhere (no selector)
+      services.yaml:2: [Show in port map] portchain.showPortMap({"uri":"file:///ws/services.yaml","position":{"line":1,"character":6}})
       services.yaml:8: :5432 → db.example.com (ExternalName)
+      services.yaml:8: [Show in port map] portchain.showPortMap({"uri":"file:///ws/services.yaml","position":{"line":7,"character":6}})
       services.yaml:16: :80 → no pods ✗ · 1 broken link
       services.yaml:16: [Copy port-forward command] portchain.copyPortForward("kubectl port-forward -n shop svc/typo 8080:80")
+      services.yaml:16: [Show in port map] portchain.showPortMap({"uri":"file:///ws/services.yaml","position":{"line":15,"character":6}})
       services.yaml:23: :80 → pods not in workspace ?
       services.yaml:23: [Copy port-forward command] portchain.copyPortForward("kubectl port-forward -n other svc/remote 8080:80")
+      services.yaml:23: [Show in port map] portchain.showPortMap({"uri":"file:///ws/services.yaml","position":{"line":22,"character":6}})
     `);
   });
   test('a CRLF file: the same lenses on the same lines', () => {
@@ -141,11 +147,17 @@ ${deployment('web', '[{containerPort: 8080}]')}
 `, 'service.yaml', `
       service.yaml:2: :80 → web:8080 ✓
       service.yaml:2: [Copy port-forward command] portchain.copyPortForward("kubectl port-forward -n shop svc/web 8080:80")
+      service.yaml:2: [Show in port map] portchain.showPortMap({"uri":"file:///ws/service.yaml","position":{"line":1,"character":6}})
     `, { crlf: true });
   });
-  test('no lenses where settings turn them off, nor in a file without Services', () => {
+  test('an Ingress: the map centred on it', () => {
+    checkCodeLenses(`${ingress}${deployment('web', '[{containerPort: 8080}]')}`, 'ingress.yaml', `
+      ingress.yaml:2: [Show in port map] portchain.showPortMap({"uri":"file:///ws/ingress.yaml","position":{"line":1,"character":6}})
+    `);
+  });
+  test('no lenses where settings turn them off, nor in a file without Services or Ingresses', () => {
     const f = featureFixture(`${ingress}${deployment('web', '[{containerPort: 8080}]')}`);
-    assert.deepEqual(codeLenses(f.project, `${ROOT}ingress.yaml`), []);
+    assert.deepEqual(codeLenses(f.project, `${ROOT}web.yaml`), []);
     const g = featureFixture(`
 # --- service.yaml
 apiVersion: v1
@@ -154,7 +166,7 @@ metadata: {name: web}
 spec:
   ports: [{port: 80}]
 `);
-    assert.equal(codeLenses(g.project, `${ROOT}service.yaml`).length, 1);
+    assert.equal(codeLenses(g.project, `${ROOT}service.yaml`).length, 2);
     g.project.settings = { ...g.project.settings, codeLens: false };
     assert.deepEqual(codeLenses(g.project, `${ROOT}service.yaml`), []);
   });
