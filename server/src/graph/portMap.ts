@@ -11,6 +11,7 @@
 
 import { positionAt } from '../model/text';
 import type { Backend, Container, ContainerPort, Resource, ServicePort, Span } from '../model/types';
+import { bindPorts } from './bindPorts';
 import { portText, processHop } from './chain';
 import { templateRootOf } from './helm';
 import { resolveBackendPort, resolveBackendService, resolveTarget, serviceSelection, servingContainers, type GraphOptions, type LinkState } from './links';
@@ -120,14 +121,16 @@ export class PortMapModel {
     const facts = new Set<string>();
     const toCompute = new Map<string, Resource>();
     const present = new Set<string>();
+    // The first update computes every subject: no fact can add one.
+    const first = this.pieces.size === 0;
     const change = (uri: string, before: readonly Resource[], after: readonly Resource[]) => {
-      facts.add(`file:${uri}`);
+      if (!first) facts.add(`file:${uri}`);
       for (const resource of before) {
-        PortGraph.providedKeys(resource, facts);
+        if (!first) PortGraph.providedKeys(resource, facts);
         this.drop(resource.id);
       }
       for (const resource of after) {
-        PortGraph.providedKeys(resource, facts);
+        if (!first) PortGraph.providedKeys(resource, facts);
         toCompute.set(resource.id, resource);
       }
     };
@@ -293,12 +296,17 @@ function workloadPiece(graph: PortGraph, workload: Resource, options: GraphOptio
     for (const port of container.ports) {
       piece.nodes.push({ ...base(workload), id: containerPortId(workload, port), kind: 'container-port', name: `${containerName}:${portText(port.containerPort)}${port.name ? ` (${port.name.value})` : ''}${port.protocol !== 'TCP' ? `/${port.protocol}` : ''}`, span: port.containerPort?.span ?? port.span, parent: workloadNode.id });
     }
-    // One process edge a container: from the port its process binds where one is declared, else from the first.
-    const hops = container.ports.map((port) => ({ port, hop: processHop(graph, workload, container, options, port.containerPort?.kind === 'number' ? port.containerPort.number : undefined) }));
-    const bound = hops.find(({ port, hop }) => hop.state === 'ok' && port.containerPort?.kind === 'number' && hop.port === port.containerPort.number) ?? hops[0];
-    const binds = processHop(graph, workload, container, options, undefined);
-    if (!bound && binds.port === undefined) continue;
-    const hop = bound?.hop ?? binds;
+    // One process edge a container: from the declared port its process binds, else from the first.
+    const numberOf = (port: ContainerPort) => (port.containerPort?.kind === 'number' ? port.containerPort.number : undefined);
+    let boundPort = container.ports[0];
+    if (container.ports.length > 1) {
+      const bound = new Set(bindPorts(graph, workload, container, options.bindPortEnvNames).map((bind) => bind.port));
+      boundPort = container.ports.find((port) => bound.has(numberOf(port))) ?? boundPort;
+    }
+    const bound = boundPort ? { port: boundPort } : undefined;
+    // A container that declares no port still shows the port its process binds, where env or flags say.
+    const hop = processHop(graph, workload, container, options, boundPort ? numberOf(boundPort) : undefined);
+    if (!bound && hop.port === undefined) continue;
     const process: MapNode = { ...base(workload), id: processId(workload, container), kind: 'process', name: `${containerName} process :${hop.port ?? '?'}`, span: hop.uri === workload.uri ? (hop.span ?? container.span) : container.span, parent: workloadNode.id };
     piece.nodes.push(process);
     if (bound) piece.edges.push({ from: containerPortId(workload, bound.port), to: process.id, state: hop.state, problem: hop.problem, evidence: [{ uri: workload.uri, span: container.span, rules: PROCESS_RULES }] });
@@ -367,11 +375,12 @@ function assemble(pieces: Iterable<Piece>): { nodes: MapNode[]; edges: PieceEdge
     for (const node of piece.nodes) if (!nodes.has(node.id)) nodes.set(node.id, node);
     edges.push(...piece.edges);
   }
-  const order = new Map([...nodes.values()].sort(compareNodes).map((node, index) => [node.id, index]));
+  const sorted = [...nodes.values()].sort(compareNodes);
+  const order = new Map(sorted.map((node, index) => [node.id, index]));
   // An edge to a node no piece draws (a subject the last edit took away) waits for its own subject's update.
   const drawn = edges.filter((edge) => order.has(edge.from) && order.has(edge.to));
   drawn.sort((a, b) => order.get(a.from)! - order.get(b.from)! || order.get(a.to)! - order.get(b.to)!);
-  return { nodes: [...nodes.values()].sort(compareNodes), edges: dedupeEdges(drawn) };
+  return { nodes: sorted, edges: dedupeEdges(drawn) };
 }
 
 function dedupeEdges(edges: PieceEdge[]): PieceEdge[] {
