@@ -236,6 +236,40 @@ spec:
       containers: [{name: blog, image: ghost, ports: [{containerPort: 2368}]}]
 `;
 
+  test('a kustomize build is a unit: each overlay draws its own copy, in its namespace, with its renamed Service', () => {
+    const map = mapOf(`
+# --- base/kustomization.yaml
+resources: [all.yaml]
+# --- base/all.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: web, ports: [{containerPort: 8080}]}]
+# --- overlays/prod/kustomization.yaml
+namespace: prod
+namePrefix: prod-
+resources: [../../base]
+# --- overlays/dev/kustomization.yaml
+namespace: dev
+resources: [../../base]
+`);
+    const services = map.nodes.filter((node) => node.kind === 'service').map((node) => `${node.namespace} ${node.name} ${node.unit.replace(ROOT, '')} ${relativePath(node.uri!)}`);
+    assert.deepEqual(services, ['dev web build:overlays/dev/kustomization.yaml base/all.yaml', 'prod prod-web build:overlays/prod/kustomization.yaml base/all.yaml']);
+    assert.deepEqual(edgeLines(filterPortMap(map, { namespace: 'prod' })), ['Service prod-web 80 → 8080 → Deployment prod-web web:8080 ✓', 'Deployment prod-web web:8080 → Deployment prod-web web process :8080 ✓']);
+  });
+
   const filtered = (filter: PortMapFilter) => edgeLines(filterPortMap(mapOf(twoNamespaces), filter, relativePath));
 
   test('nodes carry their namespace and unit (the folder they are written in)', () => {
