@@ -88,11 +88,23 @@ interface ServerFigures {
   definition?: Latencies;
   codeAction?: Latencies;
   completion?: Latencies;
+  /** The port map's default view (`portchain/portMap` without filters), over the protocol. */
+  portMap?: PortMapFigures;
   peakRssMb: number;
   /** The longest a request the server answers at once waited for its answer while the server indexed (one every 25 ms): how long the server was busy at a stretch. */
   longestWaitMs: number;
   /** Planted mismatches the server published, by rule, file and line. */
   check?: PlantedCheck;
+}
+
+interface PortMapFigures {
+  /** The first request: the map opens, and the server draws the whole workspace's map for it. */
+  openMs: number;
+  /** Later requests of the same view (the view asks again after each publish). */
+  again: Latencies;
+  /** What the default view shows of how many nodes. */
+  nodes: number;
+  totalNodes: number;
 }
 
 interface SizeResult {
@@ -332,6 +344,7 @@ async function measureServer(dir: string, manifest: WorkspaceManifest, toggles: 
         },
         (answer) => ((answer as CodeAction[] | null) ?? []).length > 0,
       );
+      figures.portMap = await measurePortMap(client, requests);
     }
     figures.peakRssMb = peakRssMb(client.process.pid);
     await client.stop();
@@ -384,6 +397,25 @@ async function measureEdits(client: LspClient, dir: string, manifest: WorkspaceM
     current = next;
   }
   return { ...latencies(samples), cpuMsPerSample: (cpuMsOf(client.process.pid) - cpuBefore) / toggles };
+}
+
+/**
+ * The port map as the view opens it: the first `portchain/portMap` request without filters (the
+ * server draws the workspace's map for it), then `count` more of the same, as the view asks after
+ * each publish.
+ */
+async function measurePortMap(client: LspClient, count: number): Promise<PortMapFigures> {
+  type Answer = { nodes: unknown[]; total: { nodes: number } };
+  const begin = performance.now();
+  const first = (await client.request('portchain/portMap', {})) as Answer;
+  const openMs = performance.now() - begin;
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const sent = performance.now();
+    await client.request('portchain/portMap', {});
+    samples.push(performance.now() - sent);
+  }
+  return { openMs, again: latencies(samples, samples.length), nodes: first.nodes.length, totalNodes: first.total.nodes };
 }
 
 /** Sends `count` requests round-robin over `places` (after a few unmeasured ones) and times each. */
@@ -506,6 +538,9 @@ function targetsOf(results: BenchResults): Target[] {
     }
     add(`completion p95 at ${count(size)} documents`, '< 20 ms', server?.completion?.p95, (value) => value < 20);
   }
+  for (const size of [2_000, 20_000]) {
+    add(`port map opens (default view, first request) at ${count(size)} documents`, '< 1000 ms', bySize.get(size)?.server.portMap?.openMs, (value) => value < 1000);
+  }
   add('peak RSS of the server at 50,000 documents', '< 400 MB', bySize.get(50_000)?.server.peakRssMb, (value) => value < 400, ' MB');
   const bigFileEdit = results.bigFile?.server.edit.p95;
   add(`edit → republish p95 in a ${count(BIG_FILE_LINES)}-line file`, '< 300 ms', bigFileEdit, (value) => value < 300);
@@ -538,15 +573,15 @@ function formatResults(results: BenchResults): string {
   lines.push('');
   lines.push(`**Language server over stdio** (ms; edit = \`didChange\` of a targetPort → its file's diagnostics republished, which includes the server's ${PUBLISH_DELAY_MS} ms debounce)`);
   lines.push('');
-  lines.push('| documents | first diagnostic | ready | longest wait while indexing | edits | edit p50 | edit p95 | edit p95 ÷ 200 docs | server CPU per edit | hover p95 | definition p95 | code action p95 | completion p95 | peak RSS | planted published |');
-  lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('| documents | first diagnostic | ready | longest wait while indexing | edits | edit p50 | edit p95 | edit p95 ÷ 200 docs | server CPU per edit | hover p95 | definition p95 | code action p95 | completion p95 | port map opens | port map again p95 | peak RSS | planted published |');
+  lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const baseline = results.sizes.find((result) => result.size === 200)?.server.edit.p95;
   for (const result of results.sizes) {
     const { server } = result;
     const relative = baseline === undefined ? '–' : `${(server.edit.p95 / baseline).toFixed(2)}×`;
     const request = (figures: Latencies | undefined) => (figures ? `${ms(figures.p95)} (${figures.answered}/${figures.samples})` : '–');
     lines.push(
-      `| ${count(result.manifest.documents)} | ${ms(server.firstDiagnosticMs)} | ${ms(server.readyMs)} | ${ms(server.longestWaitMs)} | ${server.edit.samples} | ${ms(server.edit.p50)} | **${ms(server.edit.p95)}** | ${relative} | ${ms(server.edit.cpuMsPerSample)} | ${request(server.hover)} | ${request(server.definition)} | ${request(server.codeAction)} | ${request(server.completion)} | ${server.peakRssMb.toFixed(0)} MB | ${server.check ? `${server.check.found}/${server.check.planted}, ${server.check.extras.length} extra` : '–'} |`,
+      `| ${count(result.manifest.documents)} | ${ms(server.firstDiagnosticMs)} | ${ms(server.readyMs)} | ${ms(server.longestWaitMs)} | ${server.edit.samples} | ${ms(server.edit.p50)} | **${ms(server.edit.p95)}** | ${relative} | ${ms(server.edit.cpuMsPerSample)} | ${request(server.hover)} | ${request(server.definition)} | ${request(server.codeAction)} | ${request(server.completion)} | ${server.portMap ? `${ms(server.portMap.openMs)} (${count(server.portMap.nodes)} of ${count(server.portMap.totalNodes)} nodes)` : '–'} | ${server.portMap ? ms(server.portMap.again.p95) : '–'} | ${server.peakRssMb.toFixed(0)} MB | ${server.check ? `${server.check.found}/${server.check.planted}, ${server.check.extras.length} extra` : '–'} |`,
     );
   }
   if (results.bigFile) {
@@ -680,7 +715,7 @@ async function main(): Promise<void> {
     log(`  parse only ${ms(cold.parseOnlyMs)} ms, CLI ${ms(cold.cliMs)} ms, ratio ${cold.ratio.toFixed(2)} (one thread ${ms(cold.oneThreadMs)} ms); planted found ${cold.check.found}/${cold.check.planted}, extras ${cold.check.extras.length}`);
     log(`  language server (${plan.toggles} edits, ${plan.requests} requests each) …`);
     const server = await measureServer(dir, manifest, plan.toggles, plan.requests, profileDir);
-    log(`  first diagnostic ${ms(server.firstDiagnosticMs)} ms; longest wait ${ms(server.longestWaitMs)} ms; edit p50 ${ms(server.edit.p50)} p95 ${ms(server.edit.p95)}; hover p95 ${ms(server.hover?.p95)}, definition p95 ${ms(server.definition?.p95)}, code action p95 ${ms(server.codeAction?.p95)}, completion p95 ${ms(server.completion?.p95)}; peak RSS ${server.peakRssMb.toFixed(0)} MB`);
+    log(`  first diagnostic ${ms(server.firstDiagnosticMs)} ms; longest wait ${ms(server.longestWaitMs)} ms; edit p50 ${ms(server.edit.p50)} p95 ${ms(server.edit.p95)}; hover p95 ${ms(server.hover?.p95)}, definition p95 ${ms(server.definition?.p95)}, code action p95 ${ms(server.codeAction?.p95)}, completion p95 ${ms(server.completion?.p95)}; port map opens in ${ms(server.portMap?.openMs)} ms (${server.portMap?.nodes} of ${server.portMap?.totalNodes} nodes), again p95 ${ms(server.portMap?.again.p95)}; peak RSS ${server.peakRssMb.toFixed(0)} MB`);
     results.sizes.push({ size, manifest: { documents: manifest.documents, files: manifest.files, bytes: manifest.bytes, lines: manifest.lines, apps: manifest.apps }, cold, server });
   }
   if (bigManifest) {

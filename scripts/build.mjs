@@ -1,5 +1,6 @@
 // Bundles the client, the language server and the CLI into dist/ with esbuild.
-// One script, three entry points (vscode-eslint does the same); `--watch` rebuilds on change.
+// One script, three entry points (vscode-eslint does the same), and the port map's webview page
+// (a browser bundle with its stylesheet); `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { yamlAlias } from './esbuildShared.mjs';
 
@@ -18,6 +19,8 @@ const common = {
 const builds = [
   { ...common, entryPoints: { client: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...common, entryPoints: { server: 'server/src/server.ts', cli: 'server/src/cli.ts', parseWorker: 'server/src/cli/parseWorker.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  // The webview runs in the browser: always minified, since it loads each time the map opens.
+  { entryPoints: { portMap: 'client/src/webview/portMap.ts' }, outdir: 'dist', bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: 'linked', minify: true, logLevel: 'warning', legalComments: 'none' },
 ];
 
 if (watch) {

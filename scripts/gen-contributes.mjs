@@ -64,7 +64,7 @@ Object.assign(properties, {
   },
   'portchain.codeLens': {
     type: 'boolean',
-    description: "Show a Service's chain summary and a port-forward command above it.",
+    description: "Show a Service's chain summary and a port-forward command above it, and \"Show in port map\" above each Service and Ingress.",
     default: DEFAULT_SETTINGS.codeLens,
     scope: 'resource',
     order: 104,

@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 const REPO_ROOT = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 
 /** Files the .vsix must hold; besides these only grammars (syntaxes/) may go in, and anything else is a leak through .vscodeignore. */
-export const VSIX_FILES = ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/client.js', 'dist/server.js', 'images/icon.png', 'package.json'];
+export const VSIX_FILES = ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/client.js', 'dist/portMap.css', 'dist/portMap.js', 'dist/server.js', 'images/icon.png', 'package.json'];
 const MAY_ALSO_HOLD = /^syntaxes\/[^/]+\.json$/;
 
 /** Bundles minified and packs the .vsix at `out`; returns `{ path, bytes, files }`. */

@@ -49,7 +49,8 @@ await esbuild.build({
   format: 'cjs',
   sourcemap: 'inline',
   logLevel: 'warning',
-  external: ['vscode'],
+  // playwright-core finds its own files relative to itself: it runs from node_modules, unbundled.
+  external: ['vscode', 'playwright-core'],
 });
 
 step(`node --test (${testFiles.length} files)`);

@@ -100,15 +100,15 @@ describe('.vscodeignore', () => {
     return included;
   };
 
-  test('packages the bundles, the manifest, the docs, the grammars and the icon', () => {
-    for (const path of ['dist/client.js', 'dist/server.js', 'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'syntaxes/portchain-yaml.injection.tmLanguage.json', 'images/icon.png']) {
+  test('packages the bundles (the port map page too), the manifest, the docs, the grammars and the icon', () => {
+    for (const path of ['dist/client.js', 'dist/server.js', 'dist/portMap.js', 'dist/portMap.css', 'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'syntaxes/portchain-yaml.injection.tmLanguage.json', 'images/icon.png']) {
       assert.ok(packaged(path), `${path} is packaged`);
     }
     assert.equal(manifest.main, './dist/client.js');
   });
 
   test('leaves out sources, tests, sourcemaps, node_modules and the CLI bundle', () => {
-    for (const path of ['dist/client.js.map', 'dist/server.js.map', 'dist/cli.js', 'server/src/server.ts', 'client/src/extension.ts', 'test/lsp/diagnostics.test.ts', 'node_modules/yaml/dist/index.js', 'out/test/manifest.test.js', 'scripts/build.mjs', 'tsconfig.json', 'images/screenshot.png']) {
+    for (const path of ['dist/client.js.map', 'dist/server.js.map', 'dist/portMap.js.map', 'dist/cli.js', 'server/src/server.ts', 'client/src/extension.ts', 'test/lsp/diagnostics.test.ts', 'node_modules/yaml/dist/index.js', 'out/test/manifest.test.js', 'scripts/build.mjs', 'tsconfig.json', 'images/screenshot.png']) {
       assert.ok(!packaged(path), `${path} is left out`);
     }
   });

@@ -4,7 +4,9 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { PortchainStatus } from '../../server/src/features/status';
-import { COMMANDS, DIAGNOSTIC_SOURCE, LENS_COMMANDS, STATUS_BAR_COMMAND } from './commands';
+import type { PortMapParams } from '../../server/src/features/portMap';
+import { COMMANDS, DIAGNOSTIC_SOURCE, LENS_COMMANDS, STATUS_BAR_COMMAND, STATUS_MENU } from './commands';
+import { PortMapPanel } from './portMap';
 
 /** What `activate` returns: the running client, for tests and other extensions. */
 export interface PortchainApi {
@@ -42,13 +44,24 @@ export function activate(context: vscode.ExtensionContext): PortchainApi {
 
   context.subscriptions.push(
     statusItem,
-    languageClient.onNotification('portchain/status', (status: PortchainStatus) => showStatus(statusItem, status)),
+    languageClient.onNotification('portchain/status', (status: PortchainStatus) => {
+      showStatus(statusItem, status);
+      // A status follows every publish: the open map asks again, so it follows every edit.
+      if (!status.indexing) PortMapPanel.changed();
+    }),
     vscode.commands.registerCommand(COMMANDS.restartServer, async () => {
       showStatus(statusItem, undefined);
       await languageClient.restart();
     }),
     vscode.commands.registerCommand(COMMANDS.showOutput, () => languageClient.outputChannel.show(true)),
     vscode.commands.registerCommand(COMMANDS.showProblems, () => showPortchainProblems()),
+    vscode.commands.registerCommand(COMMANDS.showPortMap, (focus?: PortMapParams['focus']) => {
+      PortMapPanel.show(context, languageClient, focus && typeof focus.uri === 'string' ? focus : undefined);
+    }),
+    vscode.commands.registerCommand(COMMANDS.statusMenu, async () => {
+      const picked = await vscode.window.showQuickPick(STATUS_MENU, { title: 'portchain' });
+      if (picked) await vscode.commands.executeCommand(picked.command);
+    }),
     vscode.commands.registerCommand(LENS_COMMANDS.copyPortForward, async (command: unknown) => {
       if (typeof command !== 'string') return;
       await vscode.env.clipboard.writeText(command);
@@ -84,7 +97,7 @@ function showStatus(item: vscode.StatusBarItem, status: PortchainStatus | undefi
   }
   item.text = `$(plug) portchain: ${resources}, ${status.brokenLinks} broken`;
   const fixtures = status.fixturesLeftOut > 0 ? ` ${status.fixturesLeftOut} fixture ${status.fixturesLeftOut === 1 ? 'file' : 'files'} (test data, golden outputs, e2e assertions) left out: set portchain.includeFixtures to check each on its own.` : '';
-  item.tooltip = `${resources} in ${status.files} ${status.files === 1 ? 'file' : 'files'}; ${status.brokenLinks} broken ${status.brokenLinks === 1 ? 'link' : 'links'} (errors).${fixtures} Click to open the Problems view.`;
+  item.tooltip = `${resources} in ${status.files} ${status.files === 1 ? 'file' : 'files'}; ${status.brokenLinks} broken ${status.brokenLinks === 1 ? 'link' : 'links'} (errors).${fixtures} Click for the problems, the port map and the output.`;
 }
 
 /** Opens the Problems view and lists portchain's problems alone, each opening its place when picked. */

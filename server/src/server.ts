@@ -45,6 +45,7 @@ import { definition } from './features/definition';
 import { DiagnosticsTracker, type DiagnosticClientSupport } from './features/diagnostics';
 import { hover } from './features/hover';
 import { completion, COMPLETION_TRIGGER_CHARACTERS, resolveCompletion } from './features/completion';
+import { portMap, PortMapRequest } from './features/portMap';
 import { inlayHints } from './features/inlayHints';
 import { references } from './features/references';
 import { prepareRename, rename } from './features/rename';
@@ -56,6 +57,8 @@ import { isKustomizationUri } from './model/kustomization';
 import { NodeWorkspace } from './workspace/nodeWorkspace';
 import { isManifestPath, manifestFiles, skipperFor, type Workspace } from './workspace/workspace';
 
+/** What the port map request answers where the map could not be drawn (the error is logged). */
+const EMPTY_PORT_MAP = { nodes: [], edges: [], namespaces: [], matched: { nodes: 0, edges: 0 }, total: { nodes: 0, edges: 0 } };
 /** How long after the last change diagnostics are recomputed: edits that come in a burst cost one run. */
 const PUBLISH_DELAY_MS = 15;
 /** A file read from disk with at least this many characters is parsed in slices, where it reads alone (Project.setTextInSteps). */
@@ -190,6 +193,7 @@ export class PortchainServer {
     connection.onCodeLens((params) => this.answer('codeLens', [], (project) => codeLenses(project.at(uri(params)), uri(params))));
     connection.onDocumentSymbol((params) => this.answer('documentSymbol', [], (project) => documentSymbols(project.at(uri(params)), uri(params))));
     connection.onWorkspaceSymbol((params) => this.answer('workspaceSymbol', [], (project) => workspaceSymbols(project, params.query)));
+    connection.onRequest(PortMapRequest, (params) => this.answer('portMap', EMPTY_PORT_MAP, (project) => portMap(project, params ?? {})));
   }
 
   /**

@@ -67,6 +67,7 @@ ${deployment('web', '[{containerPort: 8080}, {containerPort: 9102}]')}
 `, 'service.yaml', `
       service.yaml:1: Ingress shop → :80 → web:8080 ✓ | :9102 → web:9103 ✗ · 1 broken link
       service.yaml:1: [Copy port-forward command] portchain.copyPortForward("kubectl port-forward -n shop svc/web 8080:80 9102:9102")
+      service.yaml:1: [Show in port map] portchain.showPortMap({"uri":"file:///ws/service.yaml","position":{"line":0,"character":0}})
     `);
   });
   test('several workloads, NodePort entries, and more ports than a lens names', () => {
@@ -89,6 +90,7 @@ ${deployment('canary', '[{containerPort: 8080}]')}
 `, 'service.yaml', `
       service.yaml:1: Ingress shop, NodePort :30080 → :80 → canary:8080 ✓, web:8080 ✓ | NodePort → :81 → canary:8080 ✓, web:8080 ✓ | NodePort → :82 → canary:8080 ✓, web:8080 ✓ | +1 more port
       service.yaml:1: [Copy port-forward command] portchain.copyPortForward("kubectl port-forward -n shop svc/web 8080:80 8081:81 8082:82 8083:83")
+      service.yaml:1: [Show in port map] portchain.showPortMap({"uri":"file:///ws/service.yaml","position":{"line":0,"character":0}})
     `);
   });
   test('Services that reach no pods: no selector, ExternalName, a selector that matches nothing, pods elsewhere', () => {
@@ -124,11 +126,15 @@ spec:
 ${deployment('web', '[{containerPort: 8080}]')}
 `, 'services.yaml', `
       services.yaml:1: :5432 → Endpoints managed elsewhere (no selector)
+      services.yaml:1: [Show in port map] portchain.showPortMap({"uri":"file:///ws/services.yaml","position":{"line":0,"character":0}})
       services.yaml:7: :5432 → db.example.com (ExternalName)
+      services.yaml:7: [Show in port map] portchain.showPortMap({"uri":"file:///ws/services.yaml","position":{"line":6,"character":0}})
       services.yaml:15: :80 → no pods ✗ · 1 broken link
       services.yaml:15: [Copy port-forward command] portchain.copyPortForward("kubectl port-forward -n shop svc/typo 8080:80")
+      services.yaml:15: [Show in port map] portchain.showPortMap({"uri":"file:///ws/services.yaml","position":{"line":14,"character":0}})
       services.yaml:22: :80 → pods not in workspace ?
       services.yaml:22: [Copy port-forward command] portchain.copyPortForward("kubectl port-forward -n other svc/remote 8080:80")
+      services.yaml:22: [Show in port map] portchain.showPortMap({"uri":"file:///ws/services.yaml","position":{"line":21,"character":0}})
     `);
   });
   test('a Service that names its kind first: the lens is still on its first line', () => {
@@ -145,6 +151,7 @@ ${deployment('web', '[{containerPort: 8080}]')}
 `, 'service.yaml', `
       service.yaml:2: :80 → web:8080 ✓
       service.yaml:2: [Copy port-forward command] portchain.copyPortForward("kubectl port-forward -n shop svc/web 8080:80")
+      service.yaml:2: [Show in port map] portchain.showPortMap({"uri":"file:///ws/service.yaml","position":{"line":1,"character":0}})
     `);
   });
   test('a CRLF file: the same lenses on the same lines', () => {
@@ -160,11 +167,17 @@ ${deployment('web', '[{containerPort: 8080}]')}
 `, 'service.yaml', `
       service.yaml:1: :80 → web:8080 ✓
       service.yaml:1: [Copy port-forward command] portchain.copyPortForward("kubectl port-forward -n shop svc/web 8080:80")
+      service.yaml:1: [Show in port map] portchain.showPortMap({"uri":"file:///ws/service.yaml","position":{"line":0,"character":0}})
     `, { crlf: true });
   });
-  test('no lenses where settings turn them off, nor in a file without Services', () => {
+  test('an Ingress: the map centred on it', () => {
+    checkCodeLenses(`${ingress}${deployment('web', '[{containerPort: 8080}]')}`, 'ingress.yaml', `
+      ingress.yaml:1: [Show in port map] portchain.showPortMap({"uri":"file:///ws/ingress.yaml","position":{"line":0,"character":0}})
+    `);
+  });
+  test('no lenses where settings turn them off, nor in a file without Services or Ingresses', () => {
     const f = featureFixture(`${ingress}${deployment('web', '[{containerPort: 8080}]')}`);
-    assert.deepEqual(codeLenses(f.project, `${ROOT}ingress.yaml`), []);
+    assert.deepEqual(codeLenses(f.project, `${ROOT}web.yaml`), []);
     const g = featureFixture(`
 # --- service.yaml
 apiVersion: v1
@@ -173,7 +186,7 @@ metadata: {name: web}
 spec:
   ports: [{port: 80}]
 `);
-    assert.equal(codeLenses(g.project, `${ROOT}service.yaml`).length, 1);
+    assert.equal(codeLenses(g.project, `${ROOT}service.yaml`).length, 2);
     g.project.settings = { ...g.project.settings, codeLens: false };
     assert.deepEqual(codeLenses(g.project, `${ROOT}service.yaml`), []);
   });

@@ -4,6 +4,7 @@
 // have changed (rules/engine.ts).
 
 import { deleteFileText, parsesAlone, setFileText } from '../graph/helm';
+import { PortMapModel, type PortMapData } from '../graph/portMap';
 import { PortGraph } from '../graph/portGraph';
 import { textInputFile } from '../model/kustomization';
 import { parseFileInSteps } from '../model/parse';
@@ -26,6 +27,8 @@ export class Project {
   private readonly pending = new Map<string, readonly Resource[]>();
   /** Files whose findings or notes may have changed since `takeChangedUris` was last called; undefined: all of them. */
   private changedUris: Set<string> | undefined = new Set();
+  /** The port map, kept per subject as the findings are (graph/portMap.ts); made on first use. */
+  private portMapModel: PortMapModel | undefined;
   /** A first rule run under way in steps (`prepareFindings`): its engine and what is left of the run. */
   private stepping: { engine: RuleEngine; steps: Generator<void, Set<string>, void> } | undefined;
 
@@ -105,6 +108,7 @@ export class Project {
     this.stepping = undefined;
     // Severities and options change every finding: the next read runs every rule again.
     this.engine = undefined;
+    this.portMapModel = undefined;
     this.pending.clear();
   }
 
@@ -278,6 +282,14 @@ export class Project {
     this.stepping = undefined;
     this.engine = engine;
     this.changedUris = undefined;
+  }
+
+  /** The port map of the files this project links together (fixtures are left out), broken links carrying their findings. */
+  portMap(): PortMapData {
+    const findings = this.ownFindingsByUri();
+    const settings = this.settingsValue;
+    this.portMapModel ??= new PortMapModel(this.graph, () => ruleOptionsOf(settings));
+    return this.portMapModel.data((uri) => findings.get(uri) ?? []);
   }
 
   findings(uri: string): Finding[] {

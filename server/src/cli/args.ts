@@ -19,16 +19,33 @@ export interface CheckOptions {
   includeFixtures: boolean;
 }
 
+export type GraphFormat = 'mermaid' | 'dot' | 'json';
+
+export const GRAPH_FORMATS: readonly GraphFormat[] = ['mermaid', 'dot', 'json'];
+
+export interface GraphCommandOptions {
+  /** Files and folders to read, as typed; `.` where none is given. */
+  paths: string[];
+  format: GraphFormat;
+  config: string | undefined;
+  /** `--namespace NAME`: only that namespace (`default` for manifests that name none). */
+  namespace: string | undefined;
+  /** `--broken`: only broken links and their ends. */
+  broken: boolean;
+}
+
 export type Command =
   | { kind: 'check'; options: CheckOptions }
+  | { kind: 'graph'; options: GraphCommandOptions }
   | { kind: 'help' }
   | { kind: 'version' }
   /** Bad usage: `message` says what is wrong in one line (empty where the usage alone says it). */
   | { kind: 'usage'; message: string };
 
 export const USAGE = `Usage: portchain check [PATH…] [options]
+       portchain graph [PATH…] [--format mermaid|dot|json] [--namespace NAME] [--broken]
 
-Checks the port chains of every Kubernetes manifest (*.yaml, *.yml) under the given files and
+check: checks the port chains of every Kubernetes manifest (*.yaml, *.yml) under the given files and
 folders (default: the current directory) as one workspace: Ingress and route backends, Service
 ports, targetPorts, containerPorts and the ports the processes bind.
 
@@ -52,8 +69,18 @@ the settings file's folder; node_modules and .git are always skipped) and "inclu
 
 Positions are 1-based lines and columns; columns count UTF-16 code units, as editors do.
 
-Exit status: 0 no error-severity finding, 1 at least one, 2 bad usage, a missing path or a bad
-settings file.`;
+graph: prints the port graph of the same files: entries (Ingress rules, routes, NodePorts,
+LoadBalancers) → Service ports → container ports → the ports the processes bind, grouped by
+namespace and unit, each link ok, broken (with the rule and message) or unknown.
+
+Graph options:
+  --format mermaid|dot|json  Mermaid (GitHub renders it), Graphviz DOT, or JSON (default: mermaid)
+  --namespace NAME           only that namespace (default for manifests that name none)
+  --broken                   only broken links and their ends
+  --config FILE              settings file, as for check
+
+Exit status: check: 0 no error-severity finding, 1 at least one; graph: 0; both: 2 bad usage,
+a missing path or a bad settings file.`;
 
 /** Reads `portchain …` arguments (without the node and script paths). */
 export function parseArgs(argv: readonly string[]): Command {
@@ -61,15 +88,104 @@ export function parseArgs(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
   if (first === '-h' || first === '--help' || first === 'help') return { kind: 'help' };
   if (first === '-v' || first === '--version') return { kind: 'version' };
+  if (first === 'graph') return parseGraphArgs(rest);
   if (first !== 'check') {
-    return { kind: 'usage', message: first.startsWith('-') ? `unknown option ${first}` : `unknown command "${first}" (the command is: portchain check [PATH…])` };
+    return { kind: 'usage', message: first.startsWith('-') ? `unknown option ${first}` : `unknown command "${first}" (the commands are: portchain check [PATH…], portchain graph [PATH…])` };
   }
   const options: CheckOptions = { paths: [], format: 'text', config: undefined, quiet: false, color: true, includeFixtures: false };
+  const problem = readFlags(rest, options.paths, (flag, inlineValue, takeValue) => {
+    switch (flag) {
+      case '--format':
+      case '-f': {
+        const value = takeValue();
+        if (value === undefined) return usage(`${flag} needs a value: ${OUTPUT_FORMATS.join(', ')}`);
+        if (!(OUTPUT_FORMATS as readonly string[]).includes(value)) return usage(`unknown format "${value}" (known: ${OUTPUT_FORMATS.join(', ')})`);
+        options.format = value as OutputFormat;
+        return undefined;
+      }
+      case '--config':
+      case '-c': {
+        const value = takeValue();
+        if (value === undefined || value === '') return usage(`${flag} needs a file name`);
+        options.config = value;
+        return undefined;
+      }
+      case '--quiet':
+      case '-q':
+        if (inlineValue !== undefined) return usage(`${flag} takes no value`);
+        options.quiet = true;
+        return undefined;
+      case '--include-fixtures':
+        if (inlineValue !== undefined) return usage(`${flag} takes no value`);
+        options.includeFixtures = true;
+        return undefined;
+      case '--no-color':
+      case '--no-colour':
+        if (inlineValue !== undefined) return usage(`${flag} takes no value`);
+        options.color = false;
+        return undefined;
+      default:
+        return usage(`unknown option ${flag}`);
+    }
+  });
+  if (problem) return problem;
+  if (options.paths.length === 0) options.paths.push('.');
+  return { kind: 'check', options };
+}
+
+/** Reads `portchain graph …` arguments. */
+function parseGraphArgs(rest: readonly string[]): Command {
+  const options: GraphCommandOptions = { paths: [], format: 'mermaid', config: undefined, namespace: undefined, broken: false };
+  const problem = readFlags(rest, options.paths, (flag, inlineValue, takeValue) => {
+    switch (flag) {
+      case '--format':
+      case '-f': {
+        const value = takeValue();
+        if (value === undefined) return usage(`${flag} needs a value: ${GRAPH_FORMATS.join(', ')}`);
+        if (!(GRAPH_FORMATS as readonly string[]).includes(value)) return usage(`unknown format "${value}" (known: ${GRAPH_FORMATS.join(', ')})`);
+        options.format = value as GraphFormat;
+        return undefined;
+      }
+      case '--config':
+      case '-c': {
+        const value = takeValue();
+        if (value === undefined || value === '') return usage(`${flag} needs a file name`);
+        options.config = value;
+        return undefined;
+      }
+      case '--namespace':
+      case '-n': {
+        const value = takeValue();
+        if (value === undefined || value === '') return usage(`${flag} needs a namespace`);
+        options.namespace = value;
+        return undefined;
+      }
+      case '--broken':
+        if (inlineValue !== undefined) return usage(`${flag} takes no value`);
+        options.broken = true;
+        return undefined;
+      default:
+        return usage(`unknown option ${flag}`);
+    }
+  });
+  if (problem) return problem;
+  if (options.paths.length === 0) options.paths.push('.');
+  return { kind: 'graph', options };
+}
+
+type FlagReader = (flag: string, inlineValue: string | undefined, takeValue: () => string | undefined) => Command | undefined;
+
+/**
+ * Walks the arguments after the command: paths go to `paths`, `--` ends the flags, and each flag
+ * (`--flag value` or `--flag=value`) goes to `read`, which returns a result to stop with (help,
+ * version, bad usage) or undefined to go on.
+ */
+function readFlags(rest: readonly string[], paths: string[], read: FlagReader): Command | undefined {
   let onlyPaths = false;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (onlyPaths || !arg.startsWith('-')) {
-      options.paths.push(arg);
+      paths.push(arg);
       continue;
     }
     if (arg === '--') {
@@ -86,46 +202,14 @@ export function parseArgs(argv: readonly string[]): Command {
       i++;
       return next;
     };
-    switch (flag) {
-      case '-h':
-      case '--help':
-        return { kind: 'help' };
-      case '-v':
-      case '--version':
-        return { kind: 'version' };
-      case '--format':
-      case '-f': {
-        const value = takeValue();
-        if (value === undefined) return { kind: 'usage', message: `${flag} needs a value: ${OUTPUT_FORMATS.join(', ')}` };
-        if (!(OUTPUT_FORMATS as readonly string[]).includes(value)) return { kind: 'usage', message: `unknown format "${value}" (known: ${OUTPUT_FORMATS.join(', ')})` };
-        options.format = value as OutputFormat;
-        break;
-      }
-      case '--config':
-      case '-c': {
-        const value = takeValue();
-        if (value === undefined || value === '') return { kind: 'usage', message: `${flag} needs a file name` };
-        options.config = value;
-        break;
-      }
-      case '--quiet':
-      case '-q':
-        if (inlineValue !== undefined) return { kind: 'usage', message: `${flag} takes no value` };
-        options.quiet = true;
-        break;
-      case '--include-fixtures':
-        if (inlineValue !== undefined) return { kind: 'usage', message: `${flag} takes no value` };
-        options.includeFixtures = true;
-        break;
-      case '--no-color':
-      case '--no-colour':
-        if (inlineValue !== undefined) return { kind: 'usage', message: `${flag} takes no value` };
-        options.color = false;
-        break;
-      default:
-        return { kind: 'usage', message: `unknown option ${flag}` };
-    }
+    if (flag === '-h' || flag === '--help') return { kind: 'help' };
+    if (flag === '-v' || flag === '--version') return { kind: 'version' };
+    const stop = read(flag, inlineValue, takeValue);
+    if (stop) return stop;
   }
-  if (options.paths.length === 0) options.paths.push('.');
-  return { kind: 'check', options };
+  return undefined;
+}
+
+function usage(message: string): Command {
+  return { kind: 'usage', message };
 }

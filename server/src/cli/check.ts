@@ -5,6 +5,7 @@ import { sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Project } from '../analysis/project';
 import type { FileNote, ParsedFile } from '../model/types';
+import type { Settings } from '../analysis/settings';
 import { NodeWorkspace } from '../workspace/nodeWorkspace';
 import type { Workspace } from '../workspace/workspace';
 import { loadConfig } from './config';
@@ -28,8 +29,28 @@ export interface CheckInput {
 /** Notes the CLI leaves out: "this is a template" describes a file but says nothing was left unread. */
 const QUIET_NOTE_KINDS = new Set<FileNote['kind']>(['template']);
 
+/** A workspace read from disk into one Project, as `check` and `graph` both read it. */
+export interface OpenedProject {
+  project: Project;
+  settings: Settings;
+  notesByUri: Map<string, FileNote[]>;
+  includeFixtures: boolean;
+  fixtures: number;
+}
+
 /** Runs a check; bad usage (a missing path, a bad settings file) comes back as one-line problems. */
 export async function runCheck(input: CheckInput): Promise<{ report: Report } | { problems: string[] }> {
+  const opened = await openProject(input);
+  if ('problems' in opened) return opened;
+  const { project, notesByUri, includeFixtures, fixtures } = opened;
+  const rootUri = pathToFileURL(input.cwd.endsWith(sep) ? input.cwd : input.cwd + sep).href;
+  const report = buildReport(project, notesByUri, input.cwd, rootUri);
+  report.fixturesLeftOut = includeFixtures ? 0 : fixtures;
+  return { report };
+}
+
+/** Reads the settings and every file the paths name into one Project; bad usage comes back as one-line problems. */
+export async function openProject(input: CheckInput): Promise<OpenedProject | { problems: string[] }> {
   const loaded = await loadConfig(input.config, input.cwd);
   if ('problems' in loaded) return loaded;
   const { settings, baseDir } = loaded.config;
@@ -66,8 +87,5 @@ export async function runCheck(input: CheckInput): Promise<{ report: Report } | 
     const outcome = await read(uri);
     return 'text' in outcome ? outcome.text : undefined;
   });
-  const rootUri = pathToFileURL(input.cwd.endsWith(sep) ? input.cwd : input.cwd + sep).href;
-  const report = buildReport(project, notesByUri, input.cwd, rootUri);
-  report.fixturesLeftOut = includeFixtures ? 0 : listed.fixtures.size;
-  return { report };
+  return { project, settings, notesByUri, includeFixtures, fixtures: listed.fixtures.size };
 }

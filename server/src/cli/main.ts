@@ -1,9 +1,11 @@
-// The `portchain` command: arguments in, an exit status out. Exit 0 when no finding has error
-// severity, 1 when one does, 2 for bad usage (an unknown flag, a missing path, a bad settings file).
+// The `portchain` command: arguments in, an exit status out. `check` exits 0 when no finding has
+// error severity, 1 when one does; `graph` exits 0; both exit 2 for bad usage (an unknown flag, a
+// missing path, a bad settings file).
 
 import packageJson from '../../../package.json';
-import { parseArgs, USAGE, type CheckOptions } from './args';
+import { parseArgs, USAGE, type CheckOptions, type GraphCommandOptions } from './args';
 import { runCheck } from './check';
+import { runGraph } from './graph';
 import { formatJson } from './json';
 import type { Report } from './report';
 import { formatSarif, type ToolInfo } from './sarif';
@@ -43,7 +45,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return EXIT_USAGE;
     case 'check':
       return check(command.options, io);
+    case 'graph':
+      return graph(command.options, io);
   }
+}
+
+async function graph(options: GraphCommandOptions, io: CliIo): Promise<number> {
+  const outcome = await runGraph(options, { cwd: io.cwd });
+  if ('problems' in outcome) {
+    for (const problem of outcome.problems) io.stderr(`portchain: ${problem}\n`);
+    return EXIT_USAGE;
+  }
+  io.stdout(outcome.text);
+  return EXIT_OK;
 }
 
 async function check(options: CheckOptions, io: CliIo): Promise<number> {

@@ -1,6 +1,7 @@
 // Code lenses above each Service: the chains through it on one line
-// (`Ingress shop → :80 → web:8080 ✓ · 1 broken link`) and "Copy port-forward command". Both are
-// resolved at once: the summary is the lens, so there is nothing left to resolve later.
+// (`Ingress shop → :80 → web:8080 ✓ · 1 broken link`), "Copy port-forward command" and "Show in
+// port map"; above each Ingress, "Show in port map". All are resolved at once: the summary is the
+// lens, so there is nothing left to resolve later.
 
 import type { CodeLens } from 'vscode-languageserver';
 import type { Project } from '../analysis/project';
@@ -14,10 +15,13 @@ import { rangeOf } from './convert';
 /** The command the client implements: copy its one argument, a `kubectl port-forward` command line, to the clipboard. */
 export const COPY_PORT_FORWARD_COMMAND = 'portchain.copyPortForward';
 
+/** The command the client implements: open the port map centred on the resource at `{ uri, position }`. */
+export const SHOW_PORT_MAP_COMMAND = 'portchain.showPortMap';
+
 /** How many ports, entries and workloads a summary names before it says `+N`. */
 const NAMED = 3;
 
-/** Two lenses above each Service of a file: the chain summary and the copy command; none where settings.codeLens is off. */
+/** Lenses above each Service (the chain summary, the copy command, the map) and Ingress (the map) of a file; none where settings.codeLens is off. */
 export function codeLenses(project: Project, uri: string): CodeLens[] {
   if (!project.settings.codeLens) return [];
   const graph = project.graph;
@@ -25,14 +29,20 @@ export function codeLenses(project: Project, uri: string): CodeLens[] {
   if (!file) return [];
   const options = ruleOptionsOf(project.settings);
   const lenses: CodeLens[] = [];
-  for (const service of file.resources) {
-    if (!service.service) continue;
-    // Where the Service begins (its first key, whichever that is): the lens then heads the whole
+  for (const resource of file.resources) {
+    if (!resource.service && !resource.ingress) continue;
+    // Where the resource begins (its first key, whichever that is): the lens then heads the whole
     // resource, not a line inside it.
-    const range = rangeOf(file, { start: service.span.start, end: service.span.start });
-    lenses.push({ range, command: { title: serviceSummary(graph, service, options), command: '' } });
-    const forward = servicePortForwardCommand(service);
+    const range = rangeOf(file, { start: resource.span.start, end: resource.span.start });
+    const showInMap = { range, command: { title: 'Show in port map', command: SHOW_PORT_MAP_COMMAND, arguments: [{ uri, position: range.start }] } };
+    if (!resource.service) {
+      lenses.push(showInMap);
+      continue;
+    }
+    lenses.push({ range, command: { title: serviceSummary(graph, resource, options), command: '' } });
+    const forward = servicePortForwardCommand(resource);
     if (forward) lenses.push({ range, command: { title: 'Copy port-forward command', command: COPY_PORT_FORWARD_COMMAND, arguments: [forward] } });
+    lenses.push(showInMap);
   }
   return lenses;
 }

@@ -395,7 +395,8 @@ function containerOnlyHops(graph: PortGraph, workload: Resource, container: Cont
   ];
 }
 
-function processHop(graph: PortGraph, workload: Resource, container: Container, options: GraphOptions, declared: number | undefined): Hop {
+/** The hop from a container port to the port its process binds, as env vars and flags say. */
+export function processHop(graph: PortGraph, workload: Resource, container: Container, options: GraphOptions, declared: number | undefined): Hop {
   const binds = bindPorts(graph, workload, container, options.bindPortEnvNames);
   const env = binds.filter((bind) => bind.source === 'env');
   const relevant: BindPort | undefined = env[env.length - 1] ?? binds.find((bind) => bind.port === declared) ?? binds[0];

@@ -22,7 +22,7 @@ suite('activation', () => {
 
   test('its commands are registered', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const command of ['portchain.restartServer', 'portchain.showOutput', 'portchain.showProblems']) {
+    for (const command of ['portchain.restartServer', 'portchain.showOutput', 'portchain.showProblems', 'portchain.showPortMap', 'portchain.statusMenu']) {
       assert.ok(commands.includes(command), `${command} is not registered`);
     }
   });

@@ -1,14 +1,18 @@
 // A person finds and fixes the broken shop of examples/ in VS Code, with the packaged portchain
 // (the .vsix, installed into the server: no extensionDevelopmentPath), by keyboard and mouse:
 // the Problems count in the status bar, the squiggle, the hover card, the quick fix menu (Ctrl+.
-// and the lightbulb), the Problems view. scripts/vscode/run-ui.mjs starts the server and runs
-// this file; it takes the server and where to write from the environment. The screenshots of the
-// hover card, the quick fix menu, the Problems view and the completion list are the ones in docs/images/.
+// and the lightbulb), the Problems view, completion along the chain; then the port map: the
+// command, the broken link in the error colour with its rule and message, the filters and the list
+// view, and a click on a node that opens its file at the place. scripts/vscode/run-ui.mjs starts
+// the server and runs this file; it takes the server and where to write from the environment. The
+// screenshots of the hover card, the quick fix menu, the Problems view, the completion list and the
+// port map are the ones in docs/images/.
 
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
+import type { FrameLocator } from 'playwright-core';
 import { launchBrowser, workbenchUrl } from '../../../scripts/vscode/browser.mjs';
 import { Workbench } from './workbench';
 
@@ -22,6 +26,8 @@ const WORKSPACE = env('PORTCHAIN_UI_WORKSPACE');
 const LOGS = env('PORTCHAIN_UI_LOGS');
 const ARTIFACTS = env('PORTCHAIN_UI_ARTIFACTS');
 const SCREENSHOTS = process.env.PORTCHAIN_UI_SCREENSHOTS || ARTIFACTS;
+/** How long the port map may take to answer: the language server draws the whole workspace's map. */
+const MAP_MS = 20_000;
 
 /** What the card says hop by hop, as read off the hover widget (✓ / ✗, the hop, its file:line). */
 function hopsOf(card: string): string[] {
@@ -171,7 +177,64 @@ describe('a person fixes the shop of examples/ in VS Code, with the packaged ext
     await browser.page.keyboard.press('Control+S');
     await workbench.waitForProblemCount('Errors: 4, Warnings: 1');
   });
+
+  // The port map. The shop is fixed now; the orders API (api/api.yaml) is still broken twice.
+  let map: FrameLocator;
+
+  step('"portchain: Show Port Map" opens the map beside the editor, drawn from the whole workspace', async (t) => {
+    await workbench.openFile('shop/service.yaml');
+    // The map is wide: the side bar makes room for it, as a person reading it would.
+    await workbench.runCommand('View: Close Primary Side Bar');
+    const asked = Date.now();
+    await workbench.runCommand('portchain: Show Port Map');
+    // A webview is an iframe in an iframe; the page's own document is the inner one.
+    map = workbench.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await map.locator('svg.map').waitFor({ timeout: MAP_MS });
+    t.diagnostic(`the map was drawn ${Date.now() - asked} ms after the command`);
+    assert.match(await map.locator('#summary').innerText(), /^\d+ nodes and \d+ links, 4 broken \(the workspace: \d+ nodes, \d+ links\)\.$/);
+  });
+
+  step('in namespace orders, the link from Service port grpc to Deployment orders-api is broken: the error colour, its rule and message', async () => {
+    await map.locator('#namespace').selectOption('orders');
+    await map.locator('#summary', { hasText: /^\d+ nodes and 3 links, 2 broken/ }).waitFor({ timeout: MAP_MS });
+    const broken = map.locator('g.edge.broken[data-rule="target-port-name-missing"]');
+    assert.match((await broken.locator('title').textContent()) ?? '', /^Service port 9090 \(grpc\) → grpc → Deployment orders-api: broken\. target-port-name-missing: Service orders-api sends port grpc \(9090\) to targetPort grpc, but Deployment orders-api/);
+    assert.equal(await broken.locator('text.edge-label').textContent(), '✗ target-port-name-missing');
+    // The error colour is the theme's: the line's stroke is what --vscode-errorForeground computes to.
+    const colours = await broken.locator('path.line').evaluate((line) => {
+      const view = line.ownerDocument.defaultView!;
+      return { stroke: view.getComputedStyle(line).stroke, error: view.getComputedStyle(line.ownerDocument.body).getPropertyValue('--vscode-errorForeground').trim() };
+    });
+    assert.notEqual(colours.error, '', 'the theme gives the webview its error colour');
+    assert.equal(colours.stroke, rgb(colours.error));
+    await browser.page.screenshot({ path: join(SCREENSHOTS, 'port-map.png') });
+  });
+
+  step('broken only, the list view reads the broken links as text', async () => {
+    await map.locator('#broken').check();
+    await map.locator('#summary', { hasText: /^\d+ nodes and 2 links, 2 broken/ }).waitFor({ timeout: MAP_MS });
+    await map.getByRole('button', { name: 'List view' }).click();
+    const links = await map.locator('#list li.link').allInnerTexts();
+    assert.deepEqual(
+      links.map((text) => text.split('\n')[0].replace(/\s+/g, ' ').trim()),
+      ['Service port 9090 (grpc) → grpc → Deployment orders-api broken', 'containerPort api:8080 (http) → api process :9000 broken'],
+    );
+    await map.getByRole('button', { name: 'Graph view' }).click();
+  });
+
+  step('a click on Deployment orders-api opens api/api.yaml at its name, in the editor beside the map', async () => {
+    await map.locator('g.node[data-kind="workload"]', { hasText: 'Deployment orders-api' }).click();
+    await workbench.page.locator('.editor-group-container .tab.active', { hasText: 'api.yaml' }).waitFor({ timeout: MAP_MS });
+    // Line 13 is `  name: orders-api`: the cursor stands on the name.
+    await workbench.page.locator('[id="status.editor.selection"]', { hasText: /^Ln 13, Col 9$/ }).waitFor({ timeout: MAP_MS });
+  });
 });
+
+/** `#f14c4c` → `rgb(241, 76, 76)`, as getComputedStyle writes a colour; other forms as they are. */
+function rgb(colour: string): string {
+  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour);
+  return hex ? `rgb(${parseInt(hex[1], 16)}, ${parseInt(hex[2], 16)}, ${parseInt(hex[3], 16)})` : colour;
+}
 
 /** The Problems view's problem rows as `folder/file:line Severity`, sorted, from their aria labels. */
 function problemsOf(rows: string[]): string[] {
