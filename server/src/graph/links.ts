@@ -297,6 +297,8 @@ export interface BackendResolution {
   elsewhere: Resource[];
   /** The namespace key the backend resolves in. */
   namespace: string;
+  /** Where the state is unknown because a custom resource of an operator portchain has no description of may create the Service. */
+  maybeCreatedBy?: Resource;
 }
 
 /** Finds the Service a backend names (an Ingress backend, or a route backendRef with its namespace). */
@@ -317,6 +319,10 @@ export function resolveBackendService(graph: PortGraph, from: Resource, backend:
   // one may be applied to the namesake's: neither proves the Service out of reach.
   if (elsewhere.some((service) => namespaceKey(service) === '') || (elsewhere.length > 0 && namespace === '')) return unknown;
   if (elsewhere.length === 0 && !expectsServiceInWorkspace(graph, from, backend.serviceName.value, namespace)) return unknown;
+  // An operator that the graph has no description of may create a Service of any name from a
+  // custom resource in the backend's own unit (graph/operators.ts lists the ones it knows).
+  const operator = graph.undescribedOperatorIn(namespace, from);
+  if (operator) return { ...unknown, maybeCreatedBy: operator };
   return { state: 'broken', services, elsewhere, namespace };
 }
 
