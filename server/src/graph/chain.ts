@@ -251,6 +251,11 @@ export function chainsThrough(graph: PortGraph, node: PortNode, options: GraphOp
   }
 }
 
+/** `CephCluster rook-ceph`: a custom resource as hovers name it. */
+export function describeOperator(resource: Resource): string {
+  return `${resource.kind} ${resource.name?.value ?? '(unnamed)'}`;
+}
+
 /** Chains from one Ingress/route backend through the Service it names. */
 export function chainsFromBackend(graph: PortGraph, ref: BackendRef, options: GraphOptions): Chain[] {
   const entry = entryHop(ref);
@@ -261,7 +266,9 @@ export function chainsFromBackend(graph: PortGraph, ref: BackendRef, options: Gr
         ? resolution.elsewhere.length > 0
           ? `Service ${ref.backend.serviceName.value} exists only in another namespace; a backend reaches Services of its own namespace.`
           : `No Service ${ref.backend.serviceName.value} in this namespace: create it or fix the name.`
-        : `Service ${ref.backend.serviceName.value} is not in the workspace, so the chain cannot be followed.`;
+        : resolution.maybeCreatedBy
+          ? `${describeOperator(resolution.maybeCreatedBy)} beside it may create Service ${ref.backend.serviceName.value}; describe what its operator creates with portchain.operators to follow the chain.`
+          : `Service ${ref.backend.serviceName.value} is not in the workspace, so the chain cannot be followed.`;
     return [{ hops: [entry, { label: `Service ${ref.backend.serviceName.value}`, value: backendPortText(ref.backend), uri: undefined, span: undefined, state: resolution.state, problem, role: 'service' }], service: undefined, servicePort: undefined, workload: undefined }];
   }
   return resolution.services.flatMap((service) => {
@@ -296,7 +303,8 @@ export function chainsOfServicePort(graph: PortGraph, service: Resource, service
       port: nodePort ?? (spec.type === 'LoadBalancer' ? numberOf(servicePort.port) : undefined),
     });
   }
-  const serviceHop: Hop = { label: `Service ${service.name?.value ?? service.templatedName ?? '?'}`, value: servicePortText(servicePort), uri: service.uri, span: servicePort.port?.span ?? servicePort.span, state: 'ok', role: 'service', port: numberOf(servicePort.port), ...withOrigin(servicePort.port) };
+  const createdBy = service.createdBy ? ` (created by ${service.createdBy.operator}, operator-managed)` : '';
+  const serviceHop: Hop = { label: `Service ${service.name?.value ?? service.templatedName ?? '?'}${createdBy}`, value: servicePortText(servicePort), uri: service.uri, span: servicePort.port?.span ?? servicePort.span, state: 'ok', role: 'service', port: numberOf(servicePort.port), ...withOrigin(servicePort.port) };
   const heads: Hop[][] = entryHops.length > 0 ? entryHops.map((entry) => [entry, serviceHop]) : [[serviceHop]];
   const selection = selectionOf(graph, service);
   const workloads = onlyWorkload ? selection.workloads.filter((workload) => workload === onlyWorkload) : selection.workloads;
@@ -316,7 +324,9 @@ export function chainsOfServicePort(graph: PortGraph, service: Resource, service
     const problem =
       spec.type === 'ExternalName'
         ? `An ExternalName Service forwards to ${spec.externalName?.value ?? 'an external name'}; there are no pods to check.`
-        : !spec.selector
+        : service.createdBy
+          ? `The operator of ${service.createdBy.operator} creates the Service and its pods; the chain ends here.`
+          : !spec.selector
           ? 'The Service has no selector: its Endpoints are managed elsewhere.'
           : selection.state === 'broken'
             ? 'The selector matches no pod template in this namespace: fix the selector or the pod labels.'

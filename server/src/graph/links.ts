@@ -2,7 +2,7 @@
 // Rules report what these say; the hover draws them. Unknown is never broken.
 
 import type { Backend, Container, ContainerPort, LabelSelector, PortValue, Resource, ServicePort } from '../model/types';
-import { bindPorts, configFileBindPorts, probeBindPorts, type BindPort } from './bindPorts';
+import { bindPorts, configFileBindPorts, platformBindPorts, probeBindPorts, type BindPort } from './bindPorts';
 import { inPartialBuild, withinBuild } from './kustomize';
 import { templateRootOf } from './helm';
 import { controllerLabelsMatch, namesPodOf, namesTemplateHash, withoutControllerLabels } from './podLabels';
@@ -240,7 +240,7 @@ export function resolveTarget(graph: PortGraph, service: Resource, servicePort: 
   if (target.kind === 'number') {
     let unknownBind = false;
     for (const container of containers) {
-      for (const bind of [...bindPorts(graph, workload, container, options.bindPortEnvNames), ...probeBindPorts(container)]) {
+      for (const bind of [...bindPorts(graph, workload, container, options.bindPortEnvNames), ...probeBindPorts(container), ...platformBindPorts(workload, container)]) {
         if (bind.port === target.number) result.explainedBy.push({ container, bind });
         else if (bind.port === undefined) unknownBind = true;
         else result.listening.push({ container, bind });
@@ -356,6 +356,6 @@ export function resolveBackendPort(service: Resource, port: PortValue | undefine
     port.kind === 'number' ? candidate.port?.kind === 'number' && candidate.port.number === port.number : candidate.name?.value === port.name,
   );
   if (servicePort) return { state: 'ok', servicePort };
-  const unreadable = ports.some((candidate) => candidate.port?.kind === 'unknown' || candidate.port === undefined) || (service.templated && (!service.templatePartsKnown || service.service!.portsIncomplete === true));
+  const unreadable = ports.some((candidate) => candidate.port?.kind === 'unknown' || candidate.port === undefined) || (service.templated && (!service.templatePartsKnown || service.service!.portsIncomplete === true)) || (service.createdBy !== undefined && service.service!.portsIncomplete === true);
   return { state: unreadable ? 'unknown' : 'broken', servicePort: undefined };
 }

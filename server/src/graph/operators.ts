@@ -105,7 +105,7 @@ export const KNOWN_OPERATORS: readonly OperatorEntry[] = [
     kind: 'CephCluster',
     services: [
       { name: 'rook-ceph-mgr', ports: [port('http-metrics', 9283)], labels: { app: 'rook-ceph-mgr', rook_cluster: '{namespace}' } },
-      { name: 'rook-ceph-mgr-dashboard', ports: [port('https-dashboard', 8443), port('http-dashboard', 7000)], portsOpen: true, labels: { app: 'rook-ceph-mgr', rook_cluster: '{namespace}' } },
+      { name: 'rook-ceph-mgr-dashboard', ports: [port('https-dashboard', '{spec.dashboard.port|8443}'), port('http-dashboard', '{spec.dashboard.port|7000}')], labels: { app: 'rook-ceph-mgr', rook_cluster: '{namespace}' } },
     ],
     podLabels: { app: 'rook-ceph-mgr', rook_cluster: '{namespace}' },
   },
@@ -128,7 +128,8 @@ export const KNOWN_OPERATORS: readonly OperatorEntry[] = [
 export function operatorOf(resource: Resource, userEntries: readonly OperatorEntry[]): OperatorEntry | undefined {
   const group = groupOf(resource.apiVersion);
   const matches = (entry: OperatorEntry) => entry.kind === resource.kind && entry.group === group;
-  return userEntries.find(matches) ?? KNOWN_OPERATORS.find(matches);
+  // A user's entry without a group describes the kind in any group.
+  return userEntries.find((entry) => entry.kind === resource.kind && (entry.group === '' || entry.group === group)) ?? KNOWN_OPERATORS.find(matches);
 }
 
 /**

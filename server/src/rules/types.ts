@@ -64,7 +64,17 @@ export interface RuleContext {
 /** A family of rules: one file, one function that walks the graph and reports. */
 export type RuleFamily = (context: RuleContext) => void;
 
-/** `Deployment web`, the way messages name a resource. */
+/** `Deployment web`, the way messages name a resource; one written inside another says where (`Deployment web (in ClusterServiceVersion web.v1)`). */
 export function describe(resource: Resource): string {
-  return `${resource.kind} ${resource.name?.value ?? resource.templatedName ?? '(unnamed)'}`;
+  return `${resource.kind} ${resource.name?.value ?? resource.templatedName ?? '(unnamed)'}${embeddedSuffix(resource)}`;
+}
+
+/**
+ * ` (in ClusterServiceVersion web.v1)` for a workload written inside another resource,
+ * ` (created by CephCluster rook-ceph)` for a Service an operator creates, else ''.
+ */
+export function embeddedSuffix(resource: Resource): string {
+  const parent = resource.embeddedIn;
+  if (parent) return ` (in ${parent.kind}${parent.name ? ` ${parent.name}` : ''})`;
+  return resource.createdBy ? ` (created by ${resource.createdBy.operator})` : '';
 }
