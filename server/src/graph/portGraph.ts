@@ -73,6 +73,8 @@ class NamespaceIndex {
   readonly podCreatingCustomResources = new Set<Resource>();
   /** Custom resources of operators not in the operator table (graph/operators.ts): they may create Services of any name. */
   readonly undescribedCustomResources = new Set<Resource>();
+  /** Custom resources of operators in the table, or described by the user: they create the Services it lists. */
+  readonly describedCustomResources = new Set<Resource>();
   /** Services whose name is a template action: any backend name might be one of them. */
   readonly unnamedServices = new Set<Resource>();
   serviceCount = 0;
@@ -372,6 +374,21 @@ export class PortGraph {
     return found;
   }
 
+  /** The custom resources of described operators in a unit of `from` and these namespaces, by id: what their operators create is known. */
+  describedOperatorsIn(key: string, from: Resource): Resource[] {
+    const found: Resource[] = [];
+    this.some(key, 'svcflags', (ns) => {
+      for (const cause of ns.describedCustomResources) if (sharesUnit(from, cause)) found.push(cause);
+      return found.length > 0;
+    });
+    return found.sort(byId);
+  }
+
+  /** The operator entry of a custom resource (graph/operators.ts): the user's or a known one. */
+  operatorEntryOf(resource: Resource): OperatorEntry | undefined {
+    return operatorOf(resource, this.operatorEntries);
+  }
+
   /** ConfigMaps or Secrets of that name, nearest directory first. */
   configsNamed(source: 'configMap' | 'secret', key: string, name: string, fromUri: string): Resource[] {
     return nearest(
@@ -543,6 +560,7 @@ export class PortGraph {
       if (created) for (const service of created) this.indexService(ns, service, false);
       this.createdServices.delete(resource);
       ns.undescribedCustomResources.delete(resource);
+      ns.describedCustomResources.delete(resource);
       return;
     }
     const entry = operatorOf(resource, this.operatorEntries);
@@ -552,6 +570,7 @@ export class PortGraph {
     }
     const created = operatorServicesOf(resource, entry);
     this.createdServices.set(resource, created);
+    ns.describedCustomResources.add(resource);
     let keys = createdServiceKeys.get(resource);
     if (!keys) createdServiceKeys.set(resource, (keys = new Set()));
     for (const service of created) {
