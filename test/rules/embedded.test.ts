@@ -23,10 +23,11 @@ const portsLine = (ports: string | undefined, indent: string) => (ports === unde
 /** Each embedded kind, written with one container whose ports are `ports`, and how messages name the workload. */
 const KINDS: { title: string; workload: (ports: string | undefined) => string; named: string }[] = [
   {
+    // OLM bundles write `namespace: placeholder`: the Deployments go to the namespace the bundle is installed in.
     title: "an OLM ClusterServiceVersion's install Deployment",
     workload: (ports) => `apiVersion: operators.coreos.com/v1alpha1
 kind: ClusterServiceVersion
-metadata: {name: web-operator.v0.1.0}
+metadata: {name: web-operator.v0.1.0, namespace: placeholder}
 spec:
   install:
     strategy: deployment

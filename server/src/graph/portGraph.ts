@@ -681,6 +681,8 @@ const GROUPS_WITHOUT_POD_CREATORS = new Set([
   'scheduling.k8s.io', 'coordination.k8s.io', 'certificates.k8s.io', 'discovery.k8s.io', 'node.k8s.io',
   'kustomize.config.k8s.io', 'cert-manager.io', 'networking.istio.io', 'security.istio.io', 'telemetry.istio.io',
   'bitnami.com', 'external-secrets.io', 'policy.linkerd.io', 'split.smi-spec.io', 'autoscaling.k8s.io', 'keda.sh',
+  // Traefik's routing resources (IngressRoute, Middleware, TraefikService) configure the proxy; they create neither pods nor Services.
+  'traefik.io', 'traefik.containo.us',
 ]);
 /** Custom kinds of otherwise pod-free groups that do run pods (the Prometheus operator's). */
 const POD_CREATING_KINDS = new Set(['Prometheus', 'Alertmanager', 'ThanosRuler', 'PrometheusAgent']);

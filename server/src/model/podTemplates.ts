@@ -79,6 +79,11 @@ export interface EmbeddedListRow {
   labels?: Path;
   /** What each item becomes. */
   becomes: { kind: string; apiVersion: string };
+  /**
+   * The workloads go to the namespace the bundle is installed in, whatever the object's own
+   * `metadata.namespace` says (OLM bundles write `placeholder` there): like a manifest without one.
+   */
+  installNamespace?: boolean;
   /** The item's pod template, paths from the item. */
   row: PodTemplateRow;
 }
@@ -90,6 +95,7 @@ export const EMBEDDED_LIST_KINDS: Readonly<Record<string, EmbeddedListRow>> = {
     name: ['name'],
     labels: ['label'],
     becomes: { kind: 'Deployment', apiVersion: 'apps/v1' },
+    installNamespace: true,
     row: controller(['spec', 'template']),
   },
 };

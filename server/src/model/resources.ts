@@ -128,6 +128,7 @@ export function readEmbeddedWorkloads(parent: Resource, r: YamlReader, map: YAML
       const labels = list.labels ? r.stringMap(r.at(item, ...list.labels)).entries : new Map<string, string>();
       const embedded = embeddedResource(parent, r, item, index, path, name, list.becomes, labels);
       if (!embedded) return;
+      if (list.installNamespace) embedded.namespace = undefined;
       embedded.workload = readWorkload(r, item, list.becomes.kind, list.row, `${path}.`);
       out.push(embedded);
     });
