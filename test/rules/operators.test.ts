@@ -160,6 +160,36 @@ ${operator.resource}
   }
 });
 
+describe('operators: what they do not create', () => {
+  test("Rook creates the dashboard's Service only where the CephCluster enables the dashboard", () => {
+    check(`${ingress('app/ingress.yaml', 'rook-ceph-mgr-dashboard', '{number: 8443}')}
+${marker(NAME_COLUMN, 'rook-ceph-mgr-dashboard'.length, 'error ingress-service-missing: Ingress front sends to Service rook-ceph-mgr-dashboard, but namespace apps has no Service rook-ceph-mgr-dashboard')}
+${ownService}
+# --- app/cluster.yaml
+apiVersion: ceph.rook.io/v1
+kind: CephCluster
+metadata: {name: rook-ceph, namespace: apps}
+spec: {dashboard: {enabled: false}}
+`);
+  });
+
+  test("Traefik's routing resources configure the proxy and create no Service: a missing one stays missing", () => {
+    check(`${ingress('app/ingress.yaml', 'whoamitcp', '{number: 8080}')}
+${marker(NAME_COLUMN, 'whoamitcp'.length, 'error ingress-service-missing: Ingress front sends to Service whoamitcp, but namespace apps has no Service whoamitcp')}
+${ownService}
+# --- app/routes.yaml
+apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: {name: web, namespace: apps}
+spec:
+  routes:
+    - match: Host(example.com)
+      kind: Rule
+      services: [{name: whoami, port: 80}]
+`);
+  });
+});
+
 describe('operators: what portchain does not know stays unknown', () => {
   const database = `
 # --- app/database.yaml

@@ -26,6 +26,8 @@ export interface OperatorService {
   headless?: boolean;
   /** Labels of the Service, for ServiceMonitors; values are templates like `name`. */
   labels?: Record<string, string>;
+  /** A boolean field of the custom resource that must be true for the operator to create the Service (`spec.dashboard.enabled`). */
+  when?: string;
 }
 
 export interface OperatorEntry {
@@ -98,14 +100,14 @@ export const KNOWN_OPERATORS: readonly OperatorEntry[] = [
     services: [{ name: '{name}-kb-http', ports: [port(undefined, 5601)], portsOpen: true }],
     podLabels: { 'kibana.k8s.elastic.co/name': '{name}' },
   },
-  // Rook: the manager's Services, named for the cluster's namespace; the dashboard listens on
-  // 8443 with SSL (the default) or 7000 without, unless spec.dashboard.port says otherwise.
+  // Rook: the manager's Services, named for the cluster's namespace; the dashboard's only where it
+  // is enabled, on 8443 with SSL (the default) or 7000 without, unless spec.dashboard.port says otherwise.
   {
     group: 'ceph.rook.io',
     kind: 'CephCluster',
     services: [
       { name: 'rook-ceph-mgr', ports: [port('http-metrics', 9283)], labels: { app: 'rook-ceph-mgr', rook_cluster: '{namespace}' } },
-      { name: 'rook-ceph-mgr-dashboard', ports: [port('https-dashboard', '{spec.dashboard.port|8443}'), port('http-dashboard', '{spec.dashboard.port|7000}')], labels: { app: 'rook-ceph-mgr', rook_cluster: '{namespace}' } },
+      { name: 'rook-ceph-mgr-dashboard', ports: [port('https-dashboard', '{spec.dashboard.port|8443}'), port('http-dashboard', '{spec.dashboard.port|7000}')], labels: { app: 'rook-ceph-mgr', rook_cluster: '{namespace}' }, when: 'spec.dashboard.enabled' },
     ],
     podLabels: { app: 'rook-ceph-mgr', rook_cluster: '{namespace}' },
   },
@@ -142,6 +144,7 @@ export function operatorServicesOf(resource: Resource, entry: OperatorEntry): Re
   const span: Span = resource.name?.span ?? resource.kindSpan;
   const operator = `${resource.kind} ${resource.name?.value ?? '(unnamed)'}`;
   for (const service of entry.services) {
+    if (service.when !== undefined && resource.fields?.get(service.when)?.value !== 'true') continue;
     const name = expand(resource, service.name);
     if (!name) continue;
     let portsOpen = service.portsOpen === true;
@@ -252,7 +255,7 @@ export function readOperatorEntries(raw: unknown): { entries: OperatorEntry[]; p
       if (service.ports !== undefined && !Array.isArray(service.ports)) problems.push(`${where}.services[${at}]: "ports" must be a list`);
       const labels = typeof service.labels === 'object' && service.labels !== null && !Array.isArray(service.labels) ? Object.fromEntries(Object.entries(service.labels).filter(([, value]) => typeof value === 'string')) as Record<string, string> : undefined;
       // A Service whose ports are not all described leaves unlisted ports unknown.
-      services.push({ name: service.name, ports, ...(!portsOk || !Array.isArray(service.ports) || service.portsOpen === true ? { portsOpen: true } : {}), ...(service.headless === true ? { headless: true } : {}), ...(labels ? { labels } : {}) });
+      services.push({ name: service.name, ports, ...(!portsOk || !Array.isArray(service.ports) || service.portsOpen === true ? { portsOpen: true } : {}), ...(service.headless === true ? { headless: true } : {}), ...(labels ? { labels } : {}), ...(typeof service.when === 'string' ? { when: service.when } : {}) });
     }
     const podLabels = typeof input.podLabels === 'object' && input.podLabels !== null && !Array.isArray(input.podLabels) ? Object.fromEntries(Object.entries(input.podLabels).filter(([, value]) => typeof value === 'string')) as Record<string, string> : undefined;
     entries.push({ group: (input.group as string | undefined) ?? '', kind: input.kind, services, ...(podLabels ? { podLabels } : {}) });

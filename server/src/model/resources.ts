@@ -104,6 +104,7 @@ function readFields(r: YamlReader, spec: unknown): Map<string, Located<string | 
       const scalar = r.isTemplated(pair.value) ? undefined : r.scalar(pair.value);
       const span = r.span(pair.value);
       if (scalar && span && (typeof scalar.value === 'string' || typeof scalar.value === 'number')) out.set(field, { value: scalar.value, span });
+      else if (scalar && span && typeof scalar.value === 'boolean') out.set(field, { value: String(scalar.value), span });
       else walk(pair.value, field, depth + 1);
     }
   };
