@@ -238,6 +238,40 @@ spec:
 `);
   });
 
+  test("a kustomize build renames the ClusterServiceVersion, not the Deployments it holds", () => {
+    check(`
+# --- k/kustomization.yaml
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namespace: ops
+namePrefix: p-
+resources: [csv.yaml, svc.yaml]
+# --- k/csv.yaml
+apiVersion: operators.coreos.com/v1alpha1
+kind: ClusterServiceVersion
+metadata: {name: web.v1, namespace: placeholder}
+spec:
+  install:
+    spec:
+      deployments:
+        - name: manager
+          spec:
+            selector: {matchLabels: {app: web}}
+            template:
+              metadata: {labels: {app: web}}
+              spec:
+                containers: [{name: manager, image: m, ports: [{name: https, containerPort: 8443}]}]
+# --- k/svc.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: metrics}
+spec:
+  selector: {app: web}
+  ports: [{name: https, port: 8443, targetPort: metrics}]
+#                                               ^^^^^^^ error target-port-name-missing: Service p-metrics sends port https (8443) to targetPort metrics, but Deployment manager (in ClusterServiceVersion web.v1) (k/csv.yaml) declares no port named metrics
+`);
+  });
+
   test('a Knative container that declares no port is sent traffic on 8080, as Knative sets PORT', () => {
     check(`${service('8080')}
 # --- app/workload.yaml
