@@ -272,6 +272,27 @@ spec:
 `);
   });
 
+  test("a Service may select a Knative Service's pods by the label Knative gives them", () => {
+    check(`
+# --- app/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: hello-direct}
+spec:
+  selector: {serving.knative.dev/service: hello}
+  ports: [{port: 80, targetPort: 9090}]
+#                                ^^^^ error target-port-mismatch: Service hello (serving.knative.dev) (app/hello.yaml) declares no containerPort 9090 (its containerPorts are 8080)
+# --- app/hello.yaml
+apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: {name: hello}
+spec:
+  template:
+    spec:
+      containers: [{image: hello, ports: [{containerPort: 8080}]}]
+`);
+  });
+
   test('a Knative container that declares no port is sent traffic on 8080, as Knative sets PORT', () => {
     check(`${service('8080')}
 # --- app/workload.yaml

@@ -28,6 +28,8 @@ export interface PodTemplateRow {
   groups?: readonly string[];
   /** The port the platform sends traffic to where the container declares none (Knative's queue-proxy: 8080). */
   defaultPort?: number;
+  /** Labels the platform gives every pod beside the template's, by key; `{name}` is the object's name (Knative's `serving.knative.dev/service`). */
+  platformLabels?: Readonly<Record<string, string>>;
 }
 
 const controller = (template: Path, base: Path = ['spec']): PodTemplateRow => ({ template, selector: [...base, 'selector'], replicas: [...base, 'replicas'] });
@@ -53,8 +55,8 @@ export const POD_TEMPLATE_KINDS: Readonly<Record<string, readonly PodTemplateRow
   ScaledJob: [{ template: ['spec', 'jobTargetRef', 'template'], selector: ['spec', 'jobTargetRef', 'selector'], manualSelector: ['spec', 'jobTargetRef', 'manualSelector'], groups: ['keda.sh'] }],
   // Knative Serving runs one container per revision; its queue-proxy sends traffic to the
   // container's one port, 8080 where none is declared.
-  Service: [{ template: ['spec', 'template'], groups: ['serving.knative.dev'], defaultPort: 8080 }],
-  Configuration: [{ template: ['spec', 'template'], groups: ['serving.knative.dev'], defaultPort: 8080 }],
+  Service: [{ template: ['spec', 'template'], groups: ['serving.knative.dev'], defaultPort: 8080, platformLabels: { 'serving.knative.dev/service': '{name}', 'serving.knative.dev/configuration': '{name}' } }],
+  Configuration: [{ template: ['spec', 'template'], groups: ['serving.knative.dev'], defaultPort: 8080, platformLabels: { 'serving.knative.dev/configuration': '{name}' } }],
 };
 
 /** The row for a kind of an API group, or undefined where that kind of that group runs no pod template the model reads. */

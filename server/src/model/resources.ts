@@ -70,7 +70,7 @@ export function readResource(uri: string, id: string, r: YamlReader, map: YAMLMa
   const k = kind.value;
   const group = groupOf(apiVersion.value);
   const podTemplate = podTemplateRowOf(k, group);
-  if (podTemplate) resource.workload = readWorkload(r, map, k, podTemplate, '');
+  if (podTemplate) resource.workload = readWorkload(r, map, podTemplate, '', name?.value);
   else if (k === 'Service') resource.service = readService(r, map);
   else if (k === 'Ingress') resource.ingress = readIngress(r, map);
   else if (ROUTE_KINDS.has(k)) resource.route = readRoute(r, map);
@@ -130,7 +130,7 @@ export function readEmbeddedWorkloads(parent: Resource, r: YamlReader, map: YAML
       const embedded = embeddedResource(parent, r, item, index, path, name, list.becomes, labels);
       if (!embedded) return;
       if (list.installNamespace) embedded.namespace = undefined;
-      embedded.workload = readWorkload(r, item, list.becomes.kind, list.row, `${path}.`);
+      embedded.workload = readWorkload(r, item, list.row, `${path}.`);
       out.push(embedded);
     });
   }
@@ -203,11 +203,15 @@ function readWorkflowPod(r: YamlReader, template: unknown, workflowLabels: Reado
 }
 
 /** A pod template read by its row (model/podTemplates.ts), paths from `base`: the object, or a list item holding one. */
-function readWorkload(r: YamlReader, base: unknown, kind: string, row: PodTemplateRow, pathPrefix: string): Workload {
+function readWorkload(r: YamlReader, base: unknown, row: PodTemplateRow, pathPrefix: string, name?: string): Workload {
   const templatePath = row.template;
   const template = templatePath ? r.at(base, ...templatePath) : base;
   const podSpec = r.get(template, 'spec');
   const labels = r.labelMap(r.get(template, 'metadata'), 'labels');
+  if (row.platformLabels && name !== undefined) {
+    // The platform's labels come first, so the template's own win where both write a key.
+    labels.entries = new Map([...Object.entries(row.platformLabels).map(([key, value]) => [key, value.replace('{name}', name)] as [string, string]), ...labels.entries]);
+  }
   const containers: Container[] = [];
   for (const item of r.items(r.get(podSpec, 'containers'))) containers.push(readContainer(r, item, 'container'));
   for (const item of r.items(r.get(podSpec, 'initContainers'))) {

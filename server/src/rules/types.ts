@@ -71,10 +71,14 @@ export function describe(resource: Resource): string {
 
 /**
  * ` (in ClusterServiceVersion web.v1)` for a workload written inside another resource,
- * ` (created by CephCluster rook-ceph)` for a Service an operator creates, else ''.
+ * ` (created by CephCluster rook-ceph)` for a Service an operator creates, ` (serving.knative.dev)`
+ * for a Knative Service, else ''.
  */
 export function embeddedSuffix(resource: Resource): string {
   const parent = resource.embeddedIn;
   if (parent) return ` (in ${parent.kind}${parent.name ? ` ${parent.name}` : ''})`;
-  return resource.createdBy ? ` (created by ${resource.createdBy.operator})` : '';
+  if (resource.createdBy) return ` (created by ${resource.createdBy.operator})`;
+  // A Knative Service runs pods; its API group tells it from a Kubernetes Service.
+  if (resource.workload && resource.kind === 'Service') return ` (${resource.apiVersion.split('/')[0]})`;
+  return '';
 }
