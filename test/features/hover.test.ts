@@ -986,6 +986,34 @@ spec: {}
     `);
   });
 
+  test('a Service that selects the pods an operator creates names the custom resource they come from', () => {
+    checkHover(`
+# --- monitoring/prometheus-service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: prom$0etheus-k8s, namespace: monitoring}
+spec:
+  selector: {app.kubernetes.io/name: prometheus, prometheus: k8s}
+  ports: [{name: web, port: 9090, targetPort: web}]
+# --- monitoring/prometheus.yaml
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {name: k8s, namespace: monitoring}
+spec: {replicas: 2}
+`, `
+      hovered: prometheus-k8s
+      **Service prometheus-k8s** (ClusterIP) selects pods that are not in the workspace
+
+      ? 1 unknown link
+
+      - ✓ **Service prometheus-k8s** port 9090 (web) · [monitoring/prometheus-service.yaml:6]
+      - ? → **targetPort** web · [monitoring/prometheus-service.yaml:6]
+        - _The pods are created by Prometheus k8s (operator-managed): its operator labels them app.kubernetes.io/name=prometheus, prometheus=k8s._
+
+      $ kubectl port-forward -n monitoring svc/prometheus-k8s 9090:9090
+    `);
+  });
+
   test("a ClusterServiceVersion's container port shows the chain from the bundle's Service", () => {
     checkHover(`
 # --- bundle/csv.yaml

@@ -7,7 +7,7 @@ import { bindPorts, type BindPort } from './bindPorts';
 import { originOf } from './helm';
 import { describeOperatorServices } from './operators';
 import { withoutControllerLabels } from './podLabels';
-import { resolveBackendPort, resolveBackendService, resolveTarget, selectsPodsOf, selectWorkloads, serviceSelection, servingContainers, type ContainerPortRef, type GraphOptions, type LinkState, type Selection, type TargetResolution } from './links';
+import { resolveBackendPort, resolveBackendService, resolveTarget, selectorMatches, selectsPodsOf, selectWorkloads, serviceSelection, servingContainers, type ContainerPortRef, type GraphOptions, type LinkState, type Selection, type TargetResolution } from './links';
 import { namespaceKey, type PortGraph } from './portGraph';
 import type { PortNode } from './nodes';
 
@@ -280,6 +280,25 @@ function operatorHop(graph: PortGraph, service: Resource, servicePort: ServicePo
   };
 }
 
+/**
+ * Where a Service's pods come from an operator: the custom resource beside it whose operator labels
+ * its pods as the selector asks (from the operator table), or any custom resource of an operator
+ * portchain has no description of. Undefined where none is in the Service's unit.
+ */
+function operatorPodsNote(graph: PortGraph, service: Resource): string | undefined {
+  const selector = service.service?.selector;
+  if (!selector) return undefined;
+  const creators = graph.podCreatorsIn(namespaceKey(service), service);
+  for (const resource of creators) {
+    const podLabels = graph.operatorEntryOf(resource)?.podLabels;
+    if (!podLabels) continue;
+    const labels = new Map(Object.entries(podLabels).map(([key, value]) => [key, value.replace('{name}', resource.name?.value ?? '').replace('{namespace}', resource.namespace?.value ?? 'default')]));
+    if (selectorMatches(selector, labels)) return `The pods are created by ${describeOperator(resource)} (operator-managed): its operator labels them ${[...labels].map(([key, value]) => `${key}=${value}`).join(', ')}.`;
+  }
+  const undescribed = creators.find((resource) => !graph.operatorEntryOf(resource));
+  return undescribed ? `The pods may come from ${describeOperator(undescribed)} beside it: an operator the workspace does not show creates them.` : undefined;
+}
+
 /** `CephCluster rook-ceph`: a custom resource as hovers name it. */
 export function describeOperator(resource: Resource): string {
   return `${resource.kind} ${resource.name?.value ?? '(unnamed)'}`;
@@ -359,7 +378,7 @@ export function chainsOfServicePort(graph: PortGraph, service: Resource, service
           ? 'The Service has no selector: its Endpoints are managed elsewhere.'
           : selection.state === 'broken'
             ? 'The selector matches no pod template in this namespace: fix the selector or the pod labels.'
-            : 'The pods it selects are not in the workspace.';
+            : (operatorPodsNote(graph, service) ?? 'The pods it selects are not in the workspace.');
     return heads.map((head) => ({ hops: [...head, { ...targetHop(selection.state === 'broken' ? 'broken' : 'unknown', problem) }], service, servicePort, workload: undefined }));
   }
   const chains: Chain[] = [];

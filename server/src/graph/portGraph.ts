@@ -384,6 +384,16 @@ export class PortGraph {
     return found.sort(byId);
   }
 
+  /** The custom resources in a unit of `from` and these namespaces that may make pods the workspace does not show, by id (see mayHaveUnseenPodsIn). */
+  podCreatorsIn(key: string, from: Resource): Resource[] {
+    const found: Resource[] = [];
+    this.some(key, 'nsflags', (ns) => {
+      for (const cause of ns.podCreatingCustomResources) if (sharesUnit(from, cause)) found.push(cause);
+      return found.length > 0;
+    });
+    return found.sort(byId);
+  }
+
   /** The operator entry of a custom resource (graph/operators.ts): the user's or a known one. */
   operatorEntryOf(resource: Resource): OperatorEntry | undefined {
     return operatorOf(resource, this.operatorEntries);
