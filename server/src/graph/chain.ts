@@ -5,7 +5,7 @@
 import type { Backend, Container, LabelSelector, NetworkPolicyPort, ParsedFile, PortValue, Resource, ServicePort, Span, ValueOrigin } from '../model/types';
 import { bindPorts, type BindPort } from './bindPorts';
 import { originOf } from './helm';
-import { describeOperatorServices } from './operators';
+import { describeOperatorServices, expandLabels } from './operators';
 import { withoutControllerLabels } from './podLabels';
 import { resolveBackendPort, resolveBackendService, resolveTarget, selectorMatches, selectsPodsOf, selectWorkloads, serviceSelection, servingContainers, type ContainerPortRef, type GraphOptions, type LinkState, type Selection, type TargetResolution } from './links';
 import { namespaceKey, type PortGraph } from './portGraph';
@@ -266,8 +266,7 @@ function operatorsNote(graph: PortGraph, from: Resource, namespace: string): str
 /** What an operator-managed Service's chain ends in: the custom resource, with the pods its operator labels. */
 function operatorHop(graph: PortGraph, service: Resource, servicePort: ServicePort): Hop {
   const resource = service.createdBy!.resource;
-  const podLabels = Object.entries(graph.operatorEntryOf(resource)?.podLabels ?? {})
-    .map(([key, value]) => `${key}=${value.replace('{name}', resource.name?.value ?? '').replace('{namespace}', resource.namespace?.value ?? 'default')}`);
+  const podLabels = [...expandLabels(resource, graph.operatorEntryOf(resource)?.podLabels)].map(([key, value]) => `${key}=${value}`);
   const pods = podLabels.length > 0 ? ` (pods labelled ${podLabels.join(', ')})` : '';
   return {
     label: describeOperator(resource),
@@ -290,9 +289,8 @@ function operatorPodsNote(graph: PortGraph, service: Resource): string | undefin
   if (!selector) return undefined;
   const creators = graph.podCreatorsIn(namespaceKey(service), service);
   for (const resource of creators) {
-    const podLabels = graph.operatorEntryOf(resource)?.podLabels;
-    if (!podLabels) continue;
-    const labels = new Map(Object.entries(podLabels).map(([key, value]) => [key, value.replace('{name}', resource.name?.value ?? '').replace('{namespace}', resource.namespace?.value ?? 'default')]));
+    const labels = expandLabels(resource, graph.operatorEntryOf(resource)?.podLabels);
+    if (labels.size === 0) continue;
     if (selectorMatches(selector, labels)) return `The pods are created by ${describeOperator(resource)} (operator-managed): its operator labels them ${[...labels].map(([key, value]) => `${key}=${value}`).join(', ')}.`;
   }
   const undescribed = creators.find((resource) => !graph.operatorEntryOf(resource));

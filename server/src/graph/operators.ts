@@ -159,11 +159,7 @@ export function operatorServicesOf(resource: Resource, entry: OperatorEntry): Re
       const value: PortValue = { kind: 'number', number, span };
       ports.push({ index: ports.length, name: portName ? { value: portName, span } : undefined, port: value, targetPort: undefined, nodePort: undefined, protocol: entryPort.protocol ?? 'TCP', protocolSpan: undefined, span });
     }
-    const labels = new Map<string, string>();
-    for (const [key, template] of Object.entries(service.labels ?? {})) {
-      const value = expand(resource, template);
-      if (value !== undefined) labels.set(key, value);
-    }
+    const labels = expandLabels(resource, service.labels);
     const located: Located<string> = { value: name, span };
     out.push({
       id: `${resource.id}~${name}`,
@@ -205,6 +201,16 @@ export function describeOperatorServices(resource: Resource, entry: OperatorEntr
       return `Service ${service.name!.value} (${ports.join(', ')})`;
     })
     .join(', ');
+}
+
+/** An entry's label templates (a Service's, or the pods') for one custom resource; a label whose template reads a missing field is left out. */
+export function expandLabels(resource: Resource, templates: Readonly<Record<string, string>> | undefined): Map<string, string> {
+  const labels = new Map<string, string>();
+  for (const [key, template] of Object.entries(templates ?? {})) {
+    const value = expand(resource, template);
+    if (value !== undefined) labels.set(key, value);
+  }
+  return labels;
 }
 
 /** A name template with `{name}`, `{namespace}` and `{spec.path}` filled in (`{spec.path|default}` where the field is absent); undefined where a field is missing. */

@@ -154,11 +154,6 @@ export class PortGraph {
     this.generation++;
   }
 
-  /** The operators the graph knows beyond the built-in table. */
-  get userOperators(): readonly OperatorEntry[] {
-    return this.operatorEntries;
-  }
-
   /** The resources the graph holds for a file: its own, or one copy per kustomize build that includes it. */
   resourcesOf(uri: string): readonly Resource[] {
     this.settle();
@@ -704,7 +699,7 @@ function isCustomResource(resource: Resource): boolean {
 }
 
 /** Whether a custom resource may make an operator create pods that the workspace never shows. */
-export function mayCreatePods(resource: Resource): boolean {
+function mayCreatePods(resource: Resource): boolean {
   if (resource.workload || resource.service || resource.createdBy) return false;
   if (POD_CREATING_KINDS.has(resource.kind)) return true;
   const group = groupOf(resource.apiVersion);

@@ -87,7 +87,7 @@ export function readResource(uri: string, id: string, r: YamlReader, map: YAMLMa
 }
 
 /** How many scalar fields of a custom resource's spec the model keeps, and how deep it looks: enough for the names and ports operators derive. */
-const FIELD_LIMIT = 64;
+const FIELD_LIMIT = 256;
 const FIELD_DEPTH = 4;
 
 /** A custom resource's scalar fields below `spec`, by dotted path (`spec.service.port`). */
