@@ -300,6 +300,42 @@ ${KINDS[1].workload(undefined)}
 `);
   });
 
+  test("a ClusterServiceVersion's Deployment whose selector misses its template is rejected when OLM installs it", () => {
+    check(`
+# --- bundle/web.clusterserviceversion.yaml
+apiVersion: operators.coreos.com/v1alpha1
+kind: ClusterServiceVersion
+metadata: {name: web.v1}
+spec:
+  install:
+    spec:
+      deployments:
+        - name: manager
+          spec:
+            selector: {matchLabels: {app: web}}
+#                     ^^^^^^^^^^^^^^^^^^^^^^^^^ error selector-mismatch: Deployment manager (in ClusterServiceVersion web.v1) selects pods with app=web, but its pod template's labels (spec.install.spec.deployments[0].spec.template.metadata.labels) miss app=web (the template says app=webapp); the API server rejects the Deployment when OLM installs the bundle
+            template:
+              metadata: {labels: {app: webapp}}
+              spec:
+                containers: [{name: manager, image: m}]
+`);
+  });
+
+  test("an OpenKruise CloneSet whose selector misses its template is rejected by Kruise's webhook", () => {
+    check(`
+# --- app/cloneset.yaml
+apiVersion: apps.kruise.io/v1alpha1
+kind: CloneSet
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+#           ^^^^^^^^^^^^^^^^^^^^^^^^^ error selector-mismatch: CloneSet web selects pods with app=web, but its pod template has no labels (spec.template.metadata.labels); OpenKruise's webhook rejects the CloneSet
+  template:
+    spec:
+      containers: [{name: web, image: web}]
+`);
+  });
+
   test("a probe of an embedded workload's container is checked like any other", () => {
     check(`
 # --- app/workload.yaml
