@@ -45,6 +45,19 @@ spec:
     named: 'Deployment web-controller-manager (in ClusterServiceVersion web-operator.v0.1.0)',
   },
   {
+    title: 'a Knative Service',
+    workload: (ports) => `apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: {name: web-knative}
+spec:
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - image: web${portsLine(ports, '          ')}`,
+    named: 'Service web-knative (serving.knative.dev)',
+  },
+  {
     title: 'a Knative Configuration',
     workload: (ports) => `apiVersion: serving.knative.dev/v1
 kind: Configuration
@@ -296,7 +309,7 @@ spec:
   test('a Knative container that declares no port is sent traffic on 8080, as Knative sets PORT', () => {
     check(`${service('8080')}
 # --- app/workload.yaml
-${KINDS[1].workload(undefined)}
+${KINDS[2].workload(undefined)}
 `);
   });
 

@@ -20,12 +20,13 @@ const marker = (column: number, length: number, expectation: string) => `#${' '.
 const NAME_COLUMN = '    service: {name: '.length;
 
 /** Each known operator: a custom resource, a Service it creates with a port, and a name it does not create. */
-const OPERATORS: { title: string; resource: string; service: string; port: string; badPort?: string; badPortMessage?: string; missing: string }[] = [
+const OPERATORS: { title: string; resource: string; service: string; port: string; badPort?: string; badPortMessage?: string; openPort?: string; missing: string }[] = [
   {
     title: 'Prometheus operator: prometheus-operated for every Prometheus',
     resource: 'apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s, namespace: apps}\nspec: {replicas: 2}',
     service: 'prometheus-operated',
     port: '{name: web}',
+    openPort: '{name: grpc}',
     missing: 'prometheus-k8s',
   },
   {
@@ -51,6 +52,7 @@ const OPERATORS: { title: string; resource: string; service: string; port: strin
     resource: 'apiVersion: kafka.strimzi.io/v1beta2\nkind: Kafka\nmetadata: {name: events, namespace: apps}\nspec: {kafka: {replicas: 3}}',
     service: 'events-kafka-bootstrap',
     port: '{number: 9092}',
+    openPort: '{name: tcp-tls}',
     missing: 'events-kafka',
   },
   {
@@ -67,6 +69,7 @@ const OPERATORS: { title: string; resource: string; service: string; port: strin
     resource: 'apiVersion: elasticsearch.k8s.elastic.co/v1\nkind: Elasticsearch\nmetadata: {name: logs, namespace: apps}\nspec: {version: 8.13.0}',
     service: 'logs-es-http',
     port: '{number: 9200}',
+    openPort: '{name: https}',
     missing: 'logs-http',
   },
   {
@@ -74,6 +77,7 @@ const OPERATORS: { title: string; resource: string; service: string; port: strin
     resource: 'apiVersion: kibana.k8s.elastic.co/v1\nkind: Kibana\nmetadata: {name: ui, namespace: apps}\nspec: {count: 1}',
     service: 'ui-kb-http',
     port: '{number: 5601}',
+    openPort: '{name: http}',
     missing: 'kibana',
   },
   {
@@ -99,6 +103,7 @@ const OPERATORS: { title: string; resource: string; service: string; port: strin
     resource: 'apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: hello, namespace: apps}\nspec:\n  template:\n    spec:\n      containers: [{image: hello}]',
     service: 'hello',
     port: '{number: 80}',
+    openPort: '{name: http2}',
     missing: 'hello-svc',
   },
 ];
@@ -137,6 +142,24 @@ ${operator.resource}
         const column = NAME_COLUMN + operator.service.length + ', port: '.length + operator.badPort!.indexOf(value);
         check(`${ingress('app/ingress.yaml', operator.service, operator.badPort!)}
 ${marker(column, value.length, `error ingress-port-mismatch: ${operator.badPortMessage}`)}
+${ownService}
+# --- app/resource.yaml
+${operator.resource}
+`);
+      });
+    }
+
+    test(`${operator.title}: a port the workspace cannot read stays unknown`, () => {
+      check(`${ingress('app/ingress.yaml', operator.service, '{number: ${SERVICE_PORT}}')}
+${ownService}
+# --- app/resource.yaml
+${operator.resource}
+`);
+    });
+
+    if (operator.openPort) {
+      test(`${operator.title}: a port the operator may add from the custom resource stays unknown`, () => {
+        check(`${ingress('app/ingress.yaml', operator.service, operator.openPort!)}
 ${ownService}
 # --- app/resource.yaml
 ${operator.resource}
