@@ -236,6 +236,28 @@ ${database.replace('app/database.yaml', 'other/database.yaml')}
 `);
   });
 
+  test("a StatefulSet's serviceName beside such a custom resource is unknown too", () => {
+    const statefulSet = (marker = '') => `
+# --- app/statefulset.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: cache, namespace: apps}
+spec:
+  serviceName: orders-headless${marker}
+  selector: {matchLabels: {app: cache}}
+  template:
+    metadata: {labels: {app: cache}}
+    spec:
+      containers: [{name: cache, image: cache}]`;
+    check(`${statefulSet()}
+${ownService}
+${database}
+`);
+    check(`${statefulSet('\n#              ^^^^^^^^^^^^^^^ warning statefulset-service-name: StatefulSet cache names serviceName orders-headless, but namespace apps has no Service orders-headless')}
+${ownService}
+`);
+  });
+
   test('an operator port the table leaves open is unknown, not broken', () => {
     check(`${ingress('app/ingress.yaml', 'events-kafka-bootstrap', '{number: 9094}')}
 ${ownService}
