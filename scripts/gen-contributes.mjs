@@ -76,13 +76,42 @@ Object.assign(properties, {
     scope: 'resource',
     order: 105,
   },
+  'portchain.operators': {
+    type: 'array',
+    description: 'Operators portchain does not know: for a custom resource kind, the Services its operator creates ({name} is the custom resource\'s name, {namespace} its namespace, {spec.a.b} a field of it), so that backends and ServiceMonitors naming them resolve to the custom resource.',
+    items: {
+      type: 'object',
+      properties: {
+        kind: { type: 'string' },
+        group: { type: 'string' },
+        services: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              name: { type: 'string' },
+              ports: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, port: { type: ['integer', 'string'] }, protocol: { type: 'string' } }, required: ['port'] } },
+              headless: { type: 'boolean' },
+              labels: { type: 'object', additionalProperties: { type: 'string' } },
+            },
+            required: ['name'],
+          },
+        },
+        podLabels: { type: 'object', additionalProperties: { type: 'string' } },
+      },
+      required: ['kind', 'services'],
+    },
+    default: DEFAULT_SETTINGS.operators,
+    scope: 'resource',
+    order: 106,
+  },
   'portchain.trace.server': {
     type: 'string',
     enum: ['off', 'messages', 'verbose'],
     description: 'Traces the messages between VS Code and the portchain language server (in the portchain output).',
     default: 'off',
     scope: 'window',
-    order: 106,
+    order: 107,
   },
 });
 const configuration = { title: 'portchain', properties };

@@ -133,6 +133,36 @@ describe('settings file', () => {
     assert.equal(named.files, 0);
   });
 
+  test('operators described in the settings file link what they create; a bad entry is bad usage', () => {
+    const { dir } = writeFixture(`
+      # --- app/ingress.yaml
+      apiVersion: networking.k8s.io/v1
+      kind: Ingress
+      metadata: {name: db, namespace: apps}
+      spec:
+        defaultBackend:
+          service: {name: orders-primary, port: {number: 5433}}
+      # --- app/own.yaml
+      apiVersion: v1
+      kind: Service
+      metadata: {name: own, namespace: apps}
+      spec:
+        ports: [{port: 80}]
+      # --- app/database.yaml
+      apiVersion: db.example.com/v1
+      kind: MyDatabase
+      metadata: {name: orders, namespace: apps}
+      spec: {}
+    `);
+    assert.equal(runCli(['check'], dir).status, 0, 'undescribed, the operator may create the Service');
+    writeFile(dir, '.portchain.json', JSON.stringify({ operators: [{ kind: 'MyDatabase', group: 'db.example.com', services: [{ name: '{name}-primary', ports: [{ name: 'pg', port: 5432 }] }] }] }));
+    const described = runCli(['check'], dir);
+    assert.equal(described.status, 1, described.stdout);
+    assert.match(described.stdout, /^app\/ingress\.yaml:6:52 error ingress-port-mismatch Ingress db sends to Service orders-primary port 5433, but Service orders-primary \(created by MyDatabase orders\)/);
+    writeFile(dir, '.portchain.json', JSON.stringify({ operators: [{ kind: 'MyDatabase' }] }));
+    assertUsageError(runCli(['check'], dir), /^portchain: \.portchain\.json: operators\[0\]: "services" must be a list/);
+  });
+
   test('bad settings are bad usage: exit 2 with one line per problem', () => {
     const { dir } = writeFixture(BROKEN);
     writeFile(dir, '.portchain.json', '{"rules": {"target-port-mismatch": "fatal", "no-such-rule": "off"}, "nodePortRange": {"min": 5}}');

@@ -1116,3 +1116,45 @@ describe('applyTextEdits (test support)', () => {
     assert.throws(() => applyTextEdits('ab\ncd', [{ range: { start: at(0, 3), end: at(0, 3) }, newText: 'x' }]), /past the end of line/);
   });
 });
+
+describe('code actions: workloads written inside other resources', () => {
+  const bundle = (containerPort: string, targetPort: string) => `
+# --- bundle/metrics-service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: metrics}
+spec:
+  selector: {control-plane: controller-manager}
+  ports:
+    - port: 8443
+      targetPort: ${targetPort}
+# --- bundle/web.clusterserviceversion.yaml
+apiVersion: operators.coreos.com/v1alpha1
+kind: ClusterServiceVersion
+metadata: {name: web.v1, namespace: placeholder}
+spec:
+  install:
+    spec:
+      deployments:
+        - name: controller-manager
+          spec:
+            selector: {matchLabels: {control-plane: controller-manager}}
+            template:
+              metadata: {labels: {control-plane: controller-manager}}
+              spec:
+                containers:
+                  - name: manager
+                    image: manager
+                    ports: [{containerPort: ${containerPort}}]  # the metrics endpoint
+`;
+
+  test("set the containerPort of a ClusterServiceVersion's Deployment, in the bundle's own file", () => {
+    checkFix({
+      rule: 'target-port-mismatch',
+      before: bundle('8080', '$08443'),
+      action: 'Set containerPort of manager to 8443',
+      preferred: false,
+      after: filesOf(bundle('8443', '8443'), 'bundle/web.clusterserviceversion.yaml'),
+    });
+  });
+});

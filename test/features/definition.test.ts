@@ -577,3 +577,54 @@ spec:
     assert.equal(f.textOf(link.targetUri, link.targetRange), 'name: metrics\n      port: 9102\n      targetPort: 9102');
   });
 });
+
+describe('definition: embedded workloads and what operators create', () => {
+  test('a backend to a Service an operator creates leads to the custom resource', () => {
+    checkDefinition(`
+# --- ingress.yaml
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: db, namespace: apps}
+spec:
+  defaultBackend:
+    service: {name: pg-$0rw, port: {number: 5432}}
+# --- cluster.yaml
+apiVersion: postgresql.cnpg.io/v1
+kind: Cluster
+metadata: {name: pg, namespace: apps}
+#                ^^ def
+spec: {instances: 3}
+`);
+  });
+
+  test("a named targetPort leads to the port of a ClusterServiceVersion's Deployment", () => {
+    checkDefinition(`
+# --- svc.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: metrics}
+spec:
+  selector: {app: web}
+  ports: [{name: https, port: 8443, targetPort: ht$0tps}]
+# --- csv.yaml
+apiVersion: operators.coreos.com/v1alpha1
+kind: ClusterServiceVersion
+metadata: {name: web.v1}
+spec:
+  install:
+    spec:
+      deployments:
+        - name: manager
+          spec:
+            selector: {matchLabels: {app: web}}
+            template:
+              metadata: {labels: {app: web}}
+              spec:
+                containers:
+                  - name: manager
+                    image: m
+                    ports: [{name: https, containerPort: 8443}]
+#                                  ^^^^^ def
+`);
+  });
+});

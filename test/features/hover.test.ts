@@ -917,3 +917,156 @@ describe('hover: line endings', () => {
     `, { crlf: true });
   });
 });
+
+describe('hover: embedded workloads and what operators create', () => {
+  const cephCluster = `
+# --- app/cluster.yaml
+apiVersion: ceph.rook.io/v1
+kind: CephCluster
+metadata: {name: rook-ceph, namespace: rook-ceph}
+spec: {dashboard: {enabled: true}}`;
+
+  test('a backend to a Service an operator creates names the custom resource it comes from', () => {
+    checkHover(`
+# --- app/ingress.yaml
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: dashboard, namespace: rook-ceph}
+spec:
+  defaultBackend:
+    service: {name: rook-ceph-mgr-$0dashboard, port: {name: https-dashboard}}
+${cephCluster}
+`, `
+      hovered: rook-ceph-mgr-dashboard
+      **Ingress dashboard** backend: Service rook-ceph-mgr-dashboard port https-dashboard
+
+      ? 1 unknown link
+
+      - ✓ **Ingress dashboard** default backend · [app/ingress.yaml:6]
+      - ✓ → **Service rook-ceph-mgr-dashboard (created by CephCluster rook-ceph, operator-managed)** port 8443 (https-dashboard) · [app/cluster.yaml:3]
+      - ? → **CephCluster rook-ceph** operator-managed · [app/cluster.yaml:3]
+        - _Created by CephCluster rook-ceph (operator-managed): its operator makes the Service (pods labelled app=rook-ceph-mgr, rook\\_cluster=rook-ceph) and decides where port 8443 goes._
+    `);
+  });
+
+  test('a name a known operator does not create is missing, and the card says what it does create', () => {
+    checkHover(`
+# --- app/ingress.yaml
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: dashboard, namespace: rook-ceph}
+spec:
+  defaultBackend:
+    service: {name: rook-ceph-$0dashboard, port: {number: 8443}}
+${cephCluster}
+`, `
+      hovered: rook-ceph-dashboard
+      **Ingress dashboard** backend: Service rook-ceph-dashboard port 8443
+
+      ✗ 1 broken link
+
+      - ✓ **Ingress dashboard** default backend · [app/ingress.yaml:6]
+      - ✗ → **Service rook-ceph-dashboard** port 8443
+        - _No Service rook-ceph-dashboard in this namespace: create it or fix the name. CephCluster rook-ceph beside it creates Service rook-ceph-mgr (http-metrics 9283), Service rook-ceph-mgr-dashboard (https-dashboard 8443, http-dashboard 7000)._
+    `);
+  });
+
+  test('an operator portchain does not know leaves the Service unknown, and the card says how to describe it', () => {
+    checkHover(`
+# --- app/ingress.yaml
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: db, namespace: apps}
+spec:
+  defaultBackend:
+    service: {name: orders-$0primary, port: {number: 5432}}
+# --- app/own.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: own, namespace: apps}
+spec:
+  ports: [{port: 80}]
+# --- app/database.yaml
+apiVersion: db.example.com/v1
+kind: MyDatabase
+metadata: {name: orders, namespace: apps}
+spec: {}
+`, `
+      hovered: orders-primary
+      **Ingress db** backend: Service orders-primary port 5432
+
+      ? 1 unknown link
+
+      - ✓ **Ingress db** default backend · [app/ingress.yaml:6]
+      - ? → **Service orders-primary** port 5432 · [app/database.yaml:3]
+        - _MyDatabase orders beside it may create Service orders-primary; describe what its operator creates with portchain.operators to follow the chain._
+    `);
+  });
+
+  test('a Service that selects the pods an operator creates names the custom resource they come from', () => {
+    checkHover(`
+# --- monitoring/prometheus-service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: prom$0etheus-k8s, namespace: monitoring}
+spec:
+  selector: {app.kubernetes.io/name: prometheus, prometheus: k8s}
+  ports: [{name: web, port: 9090, targetPort: web}]
+# --- monitoring/prometheus.yaml
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {name: k8s, namespace: monitoring}
+spec: {replicas: 2}
+`, `
+      hovered: prometheus-k8s
+      **Service prometheus-k8s** (ClusterIP) selects pods that are not in the workspace
+
+      ? 1 unknown link
+
+      - ✓ **Service prometheus-k8s** port 9090 (web) · [monitoring/prometheus-service.yaml:6]
+      - ? → **targetPort** web · [monitoring/prometheus-service.yaml:6]
+        - _The pods are created by Prometheus k8s (operator-managed): its operator labels them app.kubernetes.io/name=prometheus, prometheus=k8s._
+
+      $ kubectl port-forward -n monitoring svc/prometheus-k8s 9090:9090
+    `);
+  });
+
+  test("a ClusterServiceVersion's container port shows the chain from the bundle's Service", () => {
+    checkHover(`
+# --- bundle/csv.yaml
+apiVersion: operators.coreos.com/v1alpha1
+kind: ClusterServiceVersion
+metadata: {name: web.v1}
+spec:
+  install:
+    spec:
+      deployments:
+        - name: manager
+          spec:
+            selector: {matchLabels: {app: web}}
+            template:
+              metadata: {labels: {app: web}}
+              spec:
+                containers: [{name: manager, image: m, ports: [{name: https, containerPort: 84$043}]}]
+# --- bundle/svc.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: metrics}
+spec:
+  selector: {app: web}
+  ports: [{name: https, port: 8443, targetPort: https}]
+`, `
+      hovered: 8443
+      **Deployment manager (in ClusterServiceVersion web.v1) / container manager** containerPort 8443
+
+      ✓ every link holds
+
+      - ✓ **Service metrics** port 8443 (https) · [bundle/svc.yaml:6]
+      - ✓ → **targetPort** https · [bundle/svc.yaml:6]
+      - ✓ → **Deployment manager / container manager** containerPort 8443 (https) · [bundle/csv.yaml:14]
+      - ✓ → **process** binds 8443 (as declared; no PORT or flag says otherwise)
+
+      $ kubectl port-forward deploy/manager 8443:8443
+    `);
+  });
+});

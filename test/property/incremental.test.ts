@@ -146,7 +146,19 @@ interface ChartDoc {
   name: Name;
 }
 
-type Doc = WorkloadDoc | ServiceDoc | ConfigMapDoc | IngressDoc | RouteDoc | PolicyDoc | BrokenDoc | KustomizationDoc | ValuesDoc | ChartDoc;
+/**
+ * A custom resource an operator turns into Services (graph/operators.ts): a Knative Service (known,
+ * named after itself, with a pod template), a CloudNativePG Cluster (known, `<name>-rw`), or a
+ * MyDatabase (unknown, unless a settings variant describes it).
+ */
+interface OperatorDoc {
+  kind: 'Operator';
+  resource: 'KnativeService' | 'Cluster' | 'MyDatabase';
+  name: Name;
+  namespace: Namespace;
+}
+
+type Doc = WorkloadDoc | ServiceDoc | ConfigMapDoc | IngressDoc | RouteDoc | PolicyDoc | BrokenDoc | KustomizationDoc | ValuesDoc | ChartDoc | OperatorDoc;
 
 interface FileSpec {
   path: string;
@@ -234,6 +246,10 @@ ${metadata(doc)}spec:
 ${doc.ports.map((port) => `        - port: ${yamlPort(port)}\n`).join('')}`;
     case 'Broken':
       return `apiVersion: v1\nkind: Service\nmetadata: {name: ${doc.name}\nspec: [unclosed\n`;
+    case 'Operator':
+      if (doc.resource === 'KnativeService') return `apiVersion: serving.knative.dev/v1\nkind: Service\n${metadata(doc)}spec:\n  template:\n    metadata:\n      labels:\n        app: ${doc.name}\n    spec:\n      containers:\n        - image: example\n`;
+      if (doc.resource === 'Cluster') return `apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\n${metadata(doc)}spec:\n  instances: 1\n`;
+      return `apiVersion: db.example.com/v1\nkind: MyDatabase\n${metadata(doc)}spec:\n  replicas: 1\n`;
     case 'Kustomization': {
       const generator = doc.generator === undefined ? '' : `configMapGenerator:\n  - name: ${doc.generator.name}\n    literals:\n      - PORT=${doc.generator.port}\n`;
       return `apiVersion: kustomize.config.k8s.io/v1beta1
@@ -328,6 +344,13 @@ const policyArb: fc.Arbitrary<PolicyDoc> = fc.record({
 
 const brokenArb: fc.Arbitrary<BrokenDoc> = fc.record({ kind: fc.constant('Broken' as const), name: nameArb, namespace: namespaceArb });
 
+const operatorArb: fc.Arbitrary<OperatorDoc> = fc.record({
+  kind: fc.constant('Operator' as const),
+  resource: fc.constantFrom('KnativeService' as const, 'Cluster' as const, 'MyDatabase' as const),
+  name: nameArb,
+  namespace: namespaceArb,
+});
+
 const docArb: fc.Arbitrary<Doc> = fc.oneof(
   { arbitrary: workloadArb, weight: 4 },
   { arbitrary: serviceArb, weight: 4 },
@@ -336,6 +359,7 @@ const docArb: fc.Arbitrary<Doc> = fc.oneof(
   { arbitrary: routeArb, weight: 1 },
   { arbitrary: policyArb, weight: 1 },
   { arbitrary: brokenArb, weight: 1 },
+  { arbitrary: operatorArb, weight: 1 },
 );
 
 const kustomizationArb: fc.Arbitrary<KustomizationDoc> = fc.record({
@@ -383,6 +407,7 @@ const SETTINGS_VARIANTS: Settings[] = [
   { ...DEFAULT_SETTINGS, rules: { 'target-port-mismatch': 'off', 'ingress-service-missing': 'info' } },
   { ...DEFAULT_SETTINGS, bindPortEnvVars: ['HTTP_PORT'] },
   { ...DEFAULT_SETTINGS, nodePortRange: { min: 29000, max: 30080 } },
+  { ...DEFAULT_SETTINGS, operators: [{ group: 'db.example.com', kind: 'MyDatabase', services: [{ name: '{name}', ports: [{ name: 'http', port: 8080 }] }] }] },
 ];
 
 type Step =

@@ -1,6 +1,7 @@
 // One helper for every rule test: run the rules over a fixture, compare with its markers.
 
 import assert from 'node:assert/strict';
+import { readOperatorEntries, type OperatorEntry } from '../../server/src/graph/operators';
 import { positionAt } from '../../server/src/model/text';
 import { DEFAULT_RULE_OPTIONS, runRules } from '../../server/src/rules';
 import type { Finding, RuleOptions } from '../../server/src/rules/types';
@@ -11,13 +12,15 @@ export interface CheckOptions {
   rules?: Partial<RuleOptions>;
   /** Only compare findings of these rules (others in the fixture are ignored). */
   only?: string[];
+  /** The `portchain.operators` setting, as a user writes it. */
+  operators?: unknown;
 }
 
 /** Runs every rule over the fixture and asserts that the findings are exactly its `^^^` markers. */
 export function check(source: string, options: CheckOptions = {}): Finding[] {
   const fixture = parseFixture(source, { crlf: options.crlf });
   const findings = findingsOf(fixture, options);
-  const graph = graphOf(fixture);
+  const graph = graphOf(fixture, operatorsOf(options));
   const actual = findings
     .filter((finding) => !options.only || options.only.includes(finding.rule))
     .map((finding) => {
@@ -45,7 +48,15 @@ export function check(source: string, options: CheckOptions = {}): Finding[] {
   return findings;
 }
 
+/** The operators a check describes, read as the settings read them. */
+function operatorsOf(options: CheckOptions): OperatorEntry[] {
+  if (options.operators === undefined) return [];
+  const { entries, problems } = readOperatorEntries(options.operators);
+  assert.deepEqual(problems, [], 'the fixture\'s operators are valid settings');
+  return entries;
+}
+
 export function findingsOf(fixture: Fixture, options: CheckOptions = {}): Finding[] {
-  const graph = graphOf(fixture);
+  const graph = graphOf(fixture, operatorsOf(options));
   return runRules(graph, { ...DEFAULT_RULE_OPTIONS, ...options.rules }, relativePath);
 }

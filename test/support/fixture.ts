@@ -10,6 +10,7 @@
 
 import { setFileText } from '../../server/src/graph/helm';
 import { PortGraph } from '../../server/src/graph/portGraph';
+import type { OperatorEntry } from '../../server/src/graph/operators';
 
 export const ROOT = 'file:///ws/';
 
@@ -130,8 +131,9 @@ export function parseFixture(source: string, options: { crlf?: boolean } = {}): 
 }
 
 /** A graph of the fixture's files, parsed the way the server parses them. */
-export function graphOf(fixture: Fixture): PortGraph {
+export function graphOf(fixture: Fixture, operators: readonly OperatorEntry[] = []): PortGraph {
   const graph = new PortGraph();
+  graph.setOperators(operators);
   // As Project sets text: a chart's templates read against its values.yaml, whatever the file order.
   for (const file of fixture.files) setFileText(graph, file.uri, file.text);
   return graph;

@@ -104,6 +104,7 @@ export class Project {
 
   set settings(settings: Settings) {
     this.settingsValue = settings;
+    this.graph.setOperators(settings.operators);
     for (const project of this.alone.values()) project.settings = settings;
     this.stepping = undefined;
     // Severities and options change every finding: the next read runs every rule again.

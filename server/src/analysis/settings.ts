@@ -2,6 +2,7 @@
 // rule options. Bad values are reported, never thrown, and the default is used instead.
 
 import { DEFAULT_BIND_PORT_ENV_NAMES } from '../graph/bindPorts';
+import { readOperatorEntries, type OperatorEntry } from '../graph/operators';
 import { isRuleId, RULE_IDS, type SeveritySetting } from '../rules/ruleIds';
 import type { RuleOptions } from '../rules/types';
 
@@ -21,6 +22,11 @@ export interface Settings {
    * be broken, and never applied together.
    */
   includeFixtures: boolean;
+  /**
+   * Operators portchain does not know (graph/operators.ts): the Services each creates from a
+   * custom resource of its kind, so that links to them resolve instead of staying unknown.
+   */
+  operators: OperatorEntry[];
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -31,6 +37,7 @@ export const DEFAULT_SETTINGS: Settings = {
   inlayHints: true,
   codeLens: true,
   includeFixtures: false,
+  operators: [],
 };
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'off']);
@@ -68,6 +75,11 @@ export function readSettings(raw: unknown): { settings: Settings; problems: stri
   if (input.exclude !== undefined) {
     if (Array.isArray(input.exclude) && input.exclude.every((glob) => typeof glob === 'string')) settings.exclude = input.exclude as string[];
     else problems.push('"exclude" must be a list of glob patterns');
+  }
+  if (input.operators !== undefined) {
+    const { entries, problems: operatorProblems } = readOperatorEntries(input.operators);
+    settings.operators = entries;
+    problems.push(...operatorProblems);
   }
   for (const flag of ['inlayHints', 'codeLens', 'includeFixtures'] as const) {
     if (input[flag] === undefined) continue;

@@ -10,7 +10,7 @@ import { readSettings, type Settings } from '../analysis/settings';
 export const CONFIG_FILE_NAMES = ['.portchain.json', 'portchain.config.json', '.portchain.yaml', '.portchain.yml'];
 
 /** Keys the editor settings know; the CLI ignores the editor-only ones instead of calling them typos. */
-const KNOWN_KEYS = new Set(['$schema', 'rules', 'nodePortRange', 'bindPortEnvVars', 'exclude', 'inlayHints', 'codeLens', 'includeFixtures']);
+const KNOWN_KEYS = new Set(['$schema', 'rules', 'nodePortRange', 'bindPortEnvVars', 'exclude', 'inlayHints', 'codeLens', 'includeFixtures', 'operators']);
 
 export interface LoadedConfig {
   settings: Settings;
@@ -40,7 +40,7 @@ export async function loadConfig(explicit: string | undefined, cwd: string): Pro
   const { settings, problems } = readSettings(raw);
   if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
     for (const key of Object.keys(raw)) {
-      if (!KNOWN_KEYS.has(key)) problems.push(`unknown key "${key}" (known: rules, nodePortRange, bindPortEnvVars, exclude, inlayHints, codeLens, includeFixtures)`);
+      if (!KNOWN_KEYS.has(key)) problems.push(`unknown key "${key}" (known: rules, nodePortRange, bindPortEnvVars, exclude, inlayHints, codeLens, includeFixtures, operators)`);
     }
   }
   if (problems.length > 0) return { problems: problems.map((problem) => `${shown}: ${problem}`) };

@@ -26,6 +26,7 @@ import { originOf } from '../graph/helm';
 import type { GraphOptions, LinkState } from '../graph/links';
 import { nodeAt, type PortNode } from '../graph/nodes';
 import { namespaceKey, type PortGraph } from '../graph/portGraph';
+import { embeddedSuffix } from '../rules/types';
 import type { Container, EnvVar, Located, NetworkPolicyPort, PortValue, Resource, Span, ValueOrigin } from '../model/types';
 import { offsetOf, positionOf, rangeOf } from './convert';
 
@@ -422,7 +423,7 @@ function unmasked(text: string): string {
 }
 
 function describe(resource: Resource): string {
-  return `${resource.kind} ${resource.name?.value ?? resource.templatedName ?? (resource.templated ? '{{…}}' : '(unnamed)')}`;
+  return `${resource.kind} ${resource.name?.value ?? resource.templatedName ?? (resource.templated ? '{{…}}' : '(unnamed)')}${embeddedSuffix(resource)}`;
 }
 
 function containerOf(workload: Resource, container: Container): string {

@@ -109,6 +109,16 @@ export function probeBindPorts(container: Container): BindPort[] {
 }
 
 /**
+ * The port a platform tells a container to bind where it declares none: Knative sets `PORT` to
+ * its default (8080) and sends the queue-proxy's traffic there (model/podTemplates.ts `defaultPort`).
+ */
+export function platformBindPorts(workload: Resource, container: Container): BindPort[] {
+  const port = workload.workload?.defaultPort;
+  if (port === undefined || container.role !== 'container' || container.ports.length > 0) return [];
+  return [{ port, source: 'env', label: 'PORT', span: container.name?.span ?? container.span, origin: undefined, description: `${workload.kind} ${workload.name?.value ?? ''} sets PORT=${port} where the container declares no port`.replace('  ', ' ') }];
+}
+
+/**
  * Proxies whose listeners come from run-time configuration: xDS from a control plane, their own
  * custom resources, a ConfigMap their controller watches. Which ports they bind is not written in
  * the pod, so an undeclared port is unknown, not broken. Keyed by image repository (without

@@ -5,8 +5,9 @@
 import type { Backend, Container, LabelSelector, NetworkPolicyPort, ParsedFile, PortValue, Resource, ServicePort, Span, ValueOrigin } from '../model/types';
 import { bindPorts, type BindPort } from './bindPorts';
 import { originOf } from './helm';
+import { describeOperatorServices, expandLabels } from './operators';
 import { withoutControllerLabels } from './podLabels';
-import { resolveBackendPort, resolveBackendService, resolveTarget, selectsPodsOf, selectWorkloads, serviceSelection, servingContainers, type ContainerPortRef, type GraphOptions, type LinkState, type Selection, type TargetResolution } from './links';
+import { resolveBackendPort, resolveBackendService, resolveTarget, selectorMatches, selectsPodsOf, selectWorkloads, serviceSelection, servingContainers, type ContainerPortRef, type GraphOptions, type LinkState, type Selection, type TargetResolution } from './links';
 import { namespaceKey, type PortGraph } from './portGraph';
 import type { PortNode } from './nodes';
 
@@ -251,6 +252,56 @@ export function chainsThrough(graph: PortGraph, node: PortNode, options: GraphOp
   }
 }
 
+/** ` CephCluster rook-ceph beside it creates Service rook-ceph-mgr (http-metrics 9283), ….`: what the described operators in reach create, or ''. */
+function operatorsNote(graph: PortGraph, from: Resource, namespace: string): string {
+  const notes: string[] = [];
+  for (const resource of graph.describedOperatorsIn(namespace, from).slice(0, 2)) {
+    const entry = graph.operatorEntryOf(resource);
+    const created = entry ? describeOperatorServices(resource, entry) : '';
+    if (created) notes.push(` ${describeOperator(resource)} beside it creates ${created}.`);
+  }
+  return notes.join('');
+}
+
+/** What an operator-managed Service's chain ends in: the custom resource, with the pods its operator labels. */
+function operatorHop(graph: PortGraph, service: Resource, servicePort: ServicePort): Hop {
+  const resource = service.createdBy!.resource;
+  const podLabels = [...expandLabels(resource, graph.operatorEntryOf(resource)?.podLabels)].map(([key, value]) => `${key}=${value}`);
+  const pods = podLabels.length > 0 ? ` (pods labelled ${podLabels.join(', ')})` : '';
+  return {
+    label: describeOperator(resource),
+    value: 'operator-managed',
+    uri: resource.uri,
+    span: resource.name?.span ?? resource.kindSpan,
+    state: 'unknown',
+    problem: `Created by ${describeOperator(resource)} (operator-managed): its operator makes the Service${pods} and decides where port ${portText(servicePort.port)} goes.`,
+    role: 'target',
+  };
+}
+
+/**
+ * Where a Service's pods come from an operator: the custom resource beside it whose operator labels
+ * its pods as the selector asks (from the operator table), or any custom resource of an operator
+ * portchain has no description of. Undefined where none is in the Service's unit.
+ */
+function operatorPodsNote(graph: PortGraph, service: Resource): string | undefined {
+  const selector = service.service?.selector;
+  if (!selector) return undefined;
+  const creators = graph.podCreatorsIn(namespaceKey(service), service);
+  for (const resource of creators) {
+    const labels = expandLabels(resource, graph.operatorEntryOf(resource)?.podLabels);
+    if (labels.size === 0) continue;
+    if (selectorMatches(selector, labels)) return `The pods are created by ${describeOperator(resource)} (operator-managed): its operator labels them ${[...labels].map(([key, value]) => `${key}=${value}`).join(', ')}.`;
+  }
+  const undescribed = creators.find((resource) => !graph.operatorEntryOf(resource));
+  return undescribed ? `The pods may come from ${describeOperator(undescribed)} beside it: an operator the workspace does not show creates them.` : undefined;
+}
+
+/** `CephCluster rook-ceph`: a custom resource as hovers name it. */
+export function describeOperator(resource: Resource): string {
+  return `${resource.kind} ${resource.name?.value ?? '(unnamed)'}`;
+}
+
 /** Chains from one Ingress/route backend through the Service it names. */
 export function chainsFromBackend(graph: PortGraph, ref: BackendRef, options: GraphOptions): Chain[] {
   const entry = entryHop(ref);
@@ -260,9 +311,12 @@ export function chainsFromBackend(graph: PortGraph, ref: BackendRef, options: Gr
       resolution.state === 'broken'
         ? resolution.elsewhere.length > 0
           ? `Service ${ref.backend.serviceName.value} exists only in another namespace; a backend reaches Services of its own namespace.`
-          : `No Service ${ref.backend.serviceName.value} in this namespace: create it or fix the name.`
-        : `Service ${ref.backend.serviceName.value} is not in the workspace, so the chain cannot be followed.`;
-    return [{ hops: [entry, { label: `Service ${ref.backend.serviceName.value}`, value: backendPortText(ref.backend), uri: undefined, span: undefined, state: resolution.state, problem, role: 'service' }], service: undefined, servicePort: undefined, workload: undefined }];
+          : `No Service ${ref.backend.serviceName.value} in this namespace: create it or fix the name.${operatorsNote(graph, ref.resource, resolution.namespace)}`
+        : resolution.maybeCreatedBy
+          ? `${describeOperator(resolution.maybeCreatedBy)} beside it may create Service ${ref.backend.serviceName.value}; describe what its operator creates with portchain.operators to follow the chain.`
+          : `Service ${ref.backend.serviceName.value} is not in the workspace, so the chain cannot be followed.`;
+    const cause = resolution.maybeCreatedBy;
+    return [{ hops: [entry, { label: `Service ${ref.backend.serviceName.value}`, value: backendPortText(ref.backend), uri: cause?.uri, span: cause ? (cause.name?.span ?? cause.kindSpan) : undefined, state: resolution.state, problem, role: 'service' }], service: undefined, servicePort: undefined, workload: undefined }];
   }
   return resolution.services.flatMap((service) => {
     const port = resolveBackendPort(service, ref.backend.port);
@@ -306,8 +360,10 @@ export function chainsOfServicePort(graph: PortGraph, service: Resource, service
       port: nodePort ?? (spec.type === 'LoadBalancer' ? numberOf(servicePort.port) : undefined),
     });
   }
-  const serviceHop: Hop = { label: `Service ${service.name?.value ?? service.templatedName ?? '?'}`, value: servicePortText(servicePort), uri: service.uri, span: servicePort.port?.span ?? servicePort.span, state: 'ok', role: 'service', port: numberOf(servicePort.port), ...withOrigin(servicePort.port) };
+  const createdBy = service.createdBy ? ` (created by ${service.createdBy.operator}, operator-managed)` : '';
+  const serviceHop: Hop = { label: `Service ${service.name?.value ?? service.templatedName ?? '?'}${createdBy}`, value: servicePortText(servicePort), uri: service.uri, span: servicePort.port?.span ?? servicePort.span, state: 'ok', role: 'service', port: numberOf(servicePort.port), ...withOrigin(servicePort.port) };
   const heads: Hop[][] = entryHops.length > 0 ? entryHops.map((entry) => [entry, serviceHop]) : [[serviceHop]];
+  if (service.createdBy) return heads.map((head) => ({ hops: [...head, operatorHop(graph, service, servicePort)], service, servicePort, workload: undefined }));
   const selection = selectionOf(graph, service);
   const workloads = onlyWorkload ? selection.workloads.filter((workload) => workload === onlyWorkload) : selection.workloads;
   const target = servicePort.targetPort ?? servicePort.port;
@@ -330,7 +386,7 @@ export function chainsOfServicePort(graph: PortGraph, service: Resource, service
           ? 'The Service has no selector: its Endpoints are managed elsewhere.'
           : selection.state === 'broken'
             ? 'The selector matches no pod template in this namespace: fix the selector or the pod labels.'
-            : 'The pods it selects are not in the workspace.';
+            : (operatorPodsNote(graph, service) ?? 'The pods it selects are not in the workspace.');
     return heads.map((head) => ({ hops: [...head, { ...targetHop(selection.state === 'broken' ? 'broken' : 'unknown', problem) }], service, servicePort, workload: undefined }));
   }
   const chains: Chain[] = [];

@@ -1048,7 +1048,9 @@ function setNamespace(items: Item[], namespace: string): void {
 function rename(items: Item[], prefix: string, suffix: string): void {
   for (const item of items) {
     const resource = item.resource;
-    if (!resource.name || resource.kind === 'Namespace' || resource.kind === 'CustomResourceDefinition') continue;
+    // A workload written inside another resource (a ClusterServiceVersion's Deployment) is no object
+    // of the build: kustomize renames the resource that holds it, not it.
+    if (!resource.name || resource.kind === 'Namespace' || resource.kind === 'CustomResourceDefinition' || resource.embeddedIn) continue;
     const name = `${prefix}${resource.name.value}${suffix}`;
     resource.name = { value: name, span: resource.name.span };
     item.names.push(name);

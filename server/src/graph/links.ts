@@ -2,7 +2,7 @@
 // Rules report what these say; the hover draws them. Unknown is never broken.
 
 import type { Backend, Container, ContainerPort, LabelSelector, PortValue, Resource, ServicePort } from '../model/types';
-import { bindPorts, configFileBindPorts, probeBindPorts, type BindPort } from './bindPorts';
+import { bindPorts, configFileBindPorts, platformBindPorts, probeBindPorts, type BindPort } from './bindPorts';
 import { inPartialBuild, withinBuild } from './kustomize';
 import { templateRootOf } from './helm';
 import { controllerLabelsMatch, namesPodOf, namesTemplateHash, withoutControllerLabels } from './podLabels';
@@ -270,7 +270,7 @@ export function resolveTarget(graph: PortGraph, service: Resource, servicePort: 
   if (target.kind === 'number') {
     let unknownBind = false;
     for (const container of containers) {
-      for (const bind of [...bindPorts(graph, workload, container, options.bindPortEnvNames), ...probeBindPorts(container)]) {
+      for (const bind of [...bindPorts(graph, workload, container, options.bindPortEnvNames), ...probeBindPorts(container), ...platformBindPorts(workload, container)]) {
         if (bind.port === target.number) result.explainedBy.push({ container, bind });
         else if (bind.port === undefined) unknownBind = true;
         else result.listening.push({ container, bind });
@@ -327,6 +327,8 @@ export interface BackendResolution {
   elsewhere: Resource[];
   /** The namespace key the backend resolves in. */
   namespace: string;
+  /** Where the state is unknown because a custom resource of an operator portchain has no description of may create the Service. */
+  maybeCreatedBy?: Resource;
 }
 
 /** Finds the Service a backend names (an Ingress backend, or a route backendRef with its namespace). */
@@ -347,6 +349,10 @@ export function resolveBackendService(graph: PortGraph, from: Resource, backend:
   // one may be applied to the namesake's: neither proves the Service out of reach.
   if (elsewhere.some((service) => namespaceKey(service) === '') || (elsewhere.length > 0 && namespace === '')) return unknown;
   if (elsewhere.length === 0 && !expectsServiceInWorkspace(graph, from, backend.serviceName.value, namespace)) return unknown;
+  // An operator that the graph has no description of may create a Service of any name from a
+  // custom resource in the backend's own unit (graph/operators.ts lists the ones it knows).
+  const operator = graph.undescribedOperatorIn(namespace, from);
+  if (operator) return { ...unknown, maybeCreatedBy: operator };
   return { state: 'broken', services, elsewhere, namespace };
 }
 
@@ -380,6 +386,6 @@ export function resolveBackendPort(service: Resource, port: PortValue | undefine
     port.kind === 'number' ? candidate.port?.kind === 'number' && candidate.port.number === port.number : candidate.name?.value === port.name,
   );
   if (servicePort) return { state: 'ok', servicePort };
-  const unreadable = ports.some((candidate) => candidate.port?.kind === 'unknown' || candidate.port === undefined) || (service.templated && (!service.templatePartsKnown || service.service!.portsIncomplete === true));
+  const unreadable = ports.some((candidate) => candidate.port?.kind === 'unknown' || candidate.port === undefined) || (service.templated && (!service.templatePartsKnown || service.service!.portsIncomplete === true)) || (service.createdBy !== undefined && service.service!.portsIncomplete === true);
   return { state: unreadable ? 'unknown' : 'broken', servicePort: undefined };
 }

@@ -376,7 +376,8 @@ export function renamePlanOf(graph: PortGraph, node: NavigationNode, options: Gr
  * renamed Service afterwards, so the namesake keeps its name.
  */
 function serviceRename(graph: PortGraph, span: Span, oldName: string, services: Resource[]): RenamePlan | undefined {
-  if (services.length === 0) return undefined;
+  // An operator names the Services it creates: renaming a backend cannot rename one of them.
+  if (services.length === 0 || services.some((service) => service.createdBy)) return undefined;
   const sites: Place[] = [];
   for (const service of services) {
     sites.push(...serviceNamePlace(service));
@@ -392,7 +393,7 @@ function serviceRename(graph: PortGraph, span: Span, oldName: string, services: 
  * would lose its port on one of them.
  */
 function servicePortRename(graph: PortGraph, span: Span, oldName: string, start: ServicePortDeclaration[]): RenamePlan | undefined {
-  if (start.length === 0) return undefined;
+  if (start.length === 0 || start.some((declaration) => declaration.service.createdBy)) return undefined;
   const renamed: ServicePortDeclaration[] = [];
   const sites: Place[] = [];
   const queue = [...start];

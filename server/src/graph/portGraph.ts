@@ -5,7 +5,9 @@
 // hand it parsed files.
 
 import type { ConfigEntry, ParsedFile, Resource } from '../model/types';
+import { groupOf, podsAreRead } from '../model/podTemplates';
 import { KustomizeLayer } from './kustomize';
+import { operatorOf, operatorServicesOf, type OperatorEntry } from './operators';
 import { identityOf, sharesUnit } from './units';
 
 /** The namespace key of a resource: `''` where metadata.namespace is absent. */
@@ -71,6 +73,10 @@ class NamespaceIndex {
   readonly podCreatingCustomResources = new Set<Resource>();
   /** Custom resources whose controllers may write ConfigMaps or Secrets (an ExternalSecret, a SealedSecret, a Certificate, an operator's). */
   readonly configMakingCustomResources = new Set<Resource>();
+  /** Custom resources of operators not in the operator table (graph/operators.ts): they may create Services of any name. */
+  readonly undescribedCustomResources = new Set<Resource>();
+  /** Custom resources of operators in the table, or described by the user: they create the Services it lists. */
+  readonly describedCustomResources = new Set<Resource>();
   /** Services whose name is a template action: any backend name might be one of them. */
   readonly unnamedServices = new Set<Resource>();
   serviceCount = 0;
@@ -102,6 +108,10 @@ export class PortGraph {
   private resourceTotal = 0;
   /** Set by the rule engine while it checks one resource; every lookup reports what it read. */
   recorder: DependencyRecorder | undefined;
+  /** Operators the user describes (the `portchain.operators` setting), before the known ones. */
+  private operatorEntries: readonly OperatorEntry[] = [];
+  /** The Services this graph made for each custom resource an operator turns into Services (graph/operators.ts). */
+  private readonly createdServices = new WeakMap<Resource, Resource[]>();
   /**
    * Kustomize builds (graph/kustomize.ts): a file that a build includes is indexed as the build's
    * copies of its resources, one per build. This is the one place the graph meets kustomize.
@@ -132,6 +142,22 @@ export class PortGraph {
     this.kustomize.changed(uri);
     this.generation++;
     return true;
+  }
+
+  /**
+   * Sets the operators the user describes. Every file's resources are indexed again, since any
+   * custom resource may now create other Services; the rule engine then runs in full (a settings change).
+   */
+  setOperators(entries: readonly OperatorEntry[]): void {
+    if (JSON.stringify(entries) === JSON.stringify(this.operatorEntries)) return;
+    this.settle();
+    for (const resources of this.indexed.values()) for (const resource of resources) this.indexResource(resource, false);
+    this.operatorEntries = entries;
+    for (const [uri, resources] of this.indexed) {
+      for (const resource of resources) this.indexResource(resource, true);
+      if (!this.changes.has(uri)) this.changes.set(uri, resources);
+    }
+    this.generation++;
   }
 
   /** The resources the graph holds for a file: its own, or one copy per kustomize build that includes it. */
@@ -416,6 +442,44 @@ export class PortGraph {
     return out.length > 1 ? out.sort(byId) : out;
   }
 
+  /**
+   * The custom resource of an operator the graph has no description of, in a unit of `from` and
+   * these namespaces, that may create a Service the workspace does not show; the first by id.
+   */
+  undescribedOperatorIn(key: string, from: Resource): Resource | undefined {
+    let found: Resource | undefined;
+    this.some(key, 'svcflags', (ns) => {
+      for (const cause of ns.undescribedCustomResources) if (sharesUnit(from, cause) && (!found || byId(cause, found) < 0)) found = cause;
+      return found !== undefined;
+    });
+    return found;
+  }
+
+  /** The custom resources of described operators in a unit of `from` and these namespaces, by id: what their operators create is known. */
+  describedOperatorsIn(key: string, from: Resource): Resource[] {
+    const found: Resource[] = [];
+    this.some(key, 'svcflags', (ns) => {
+      for (const cause of ns.describedCustomResources) if (sharesUnit(from, cause)) found.push(cause);
+      return found.length > 0;
+    });
+    return found.sort(byId);
+  }
+
+  /** The custom resources in a unit of `from` and these namespaces that may make pods the workspace does not show, by id (see mayHaveUnseenPodsIn). */
+  podCreatorsIn(key: string, from: Resource): Resource[] {
+    const found: Resource[] = [];
+    this.some(key, 'nsflags', (ns) => {
+      for (const cause of ns.podCreatingCustomResources) if (sharesUnit(from, cause)) found.push(cause);
+      return found.length > 0;
+    });
+    return found.sort(byId);
+  }
+
+  /** The operator entry of a custom resource (graph/operators.ts): the user's or a known one. */
+  operatorEntryOf(resource: Resource): OperatorEntry | undefined {
+    return operatorOf(resource, this.operatorEntries);
+  }
+
   /** ConfigMaps or Secrets of that name, nearest directory first. */
   configsNamed(source: 'configMap' | 'secret', key: string, name: string, fromUri: string): Resource[] {
     return nearest(
@@ -473,6 +537,11 @@ export class PortGraph {
       out.add(`nsflags:${ns}`);
     }
     if (mayMakeConfigs(resource)) out.add(`cfgmakers:${ns}`);
+    if (isCustomResource(resource)) {
+      // A custom resource may keep a Service name unknown, or stand for the Services its operator creates.
+      out.add(`svcflags:${ns}`);
+      for (const key of createdServiceKeys.get(resource) ?? []) out.add(key);
+    }
   }
 
   private collect(key: string, kind: string, detail: string, pick: (ns: NamespaceIndex) => Resource[] | undefined): Resource[] {
@@ -575,30 +644,7 @@ export class PortGraph {
       }
       if (labelsInDoubt(resource)) toggle(ns.templatedWorkloads, resource, add);
     } else if (resource.service) {
-      ns.serviceCount += step;
-      toggleIn(ns.servicesByDirectory, directoryOf(resource.uri), resource, add);
-      for (const [label, value] of resource.labels) {
-        const key = `${label}=${value}`;
-        let set = ns.servicesByLabel.get(key);
-        if (add) {
-          if (!set) ns.servicesByLabel.set(key, (set = new Set()));
-          set.add(resource);
-        } else if (set) {
-          set.delete(resource);
-          if (set.size === 0) ns.servicesByLabel.delete(key);
-        }
-      }
-      if (!resource.name) {
-        toggle(ns.unnamedServices, resource, add);
-        return;
-      }
-      if (add) {
-        ns.services.add(resource.name.value, resource);
-        this.servicesByName.add(resource.name.value, resource);
-      } else {
-        ns.services.remove(resource.name.value, resource);
-        this.servicesByName.remove(resource.name.value, resource);
-      }
+      this.indexService(ns, resource, add);
     } else if (resource.config && resource.name) {
       const index = resource.config.source === 'configMap' ? ns.configMaps : ns.secrets;
       if (add) index.add(resource.name.value, resource);
@@ -607,8 +653,69 @@ export class PortGraph {
       toggle(ns.podCreatingCustomResources, resource, add);
     }
     if (mayMakeConfigs(resource)) toggle(ns.configMakingCustomResources, resource, add);
+    this.indexCreatedServices(ns, resource, add);
+  }
+
+  /** Indexes the Services an operator creates from a custom resource (graph/operators.ts), or takes them out. */
+  private indexCreatedServices(ns: NamespaceIndex, resource: Resource, add: boolean): void {
+    if (!isCustomResource(resource)) return;
+    if (!add) {
+      const created = this.createdServices.get(resource);
+      if (created) for (const service of created) this.indexService(ns, service, false);
+      this.createdServices.delete(resource);
+      ns.undescribedCustomResources.delete(resource);
+      ns.describedCustomResources.delete(resource);
+      return;
+    }
+    const entry = operatorOf(resource, this.operatorEntries);
+    if (!entry) {
+      if (mayCreatePods(resource)) ns.undescribedCustomResources.add(resource);
+      return;
+    }
+    const created = operatorServicesOf(resource, entry);
+    this.createdServices.set(resource, created);
+    ns.describedCustomResources.add(resource);
+    let keys = createdServiceKeys.get(resource);
+    if (!keys) createdServiceKeys.set(resource, (keys = new Set()));
+    for (const service of created) {
+      this.indexService(ns, service, true);
+      PortGraph.providedKeys(service, keys);
+    }
+  }
+
+  private indexService(ns: NamespaceIndex, resource: Resource, add: boolean): void {
+    ns.serviceCount += add ? 1 : -1;
+    toggleIn(ns.servicesByDirectory, directoryOf(resource.uri), resource, add);
+    for (const [label, value] of resource.labels) {
+      const key = `${label}=${value}`;
+      let set = ns.servicesByLabel.get(key);
+      if (add) {
+        if (!set) ns.servicesByLabel.set(key, (set = new Set()));
+        set.add(resource);
+      } else if (set) {
+        set.delete(resource);
+        if (set.size === 0) ns.servicesByLabel.delete(key);
+      }
+    }
+    if (!resource.name) {
+      toggle(ns.unnamedServices, resource, add);
+      return;
+    }
+    if (add) {
+      ns.services.add(resource.name.value, resource);
+      this.servicesByName.add(resource.name.value, resource);
+    } else {
+      ns.services.remove(resource.name.value, resource);
+      this.servicesByName.remove(resource.name.value, resource);
+    }
   }
 }
+
+/**
+ * The dependency keys of the Services each custom resource stands for, from every graph that made
+ * them: a superset is safe (an edit re-checks a little more), a missing key is not.
+ */
+const createdServiceKeys = new WeakMap<Resource, Set<string>>();
 
 /** The hash of each alternative's fingerprint, worked out when its identity gets a second definition. */
 const fingerprintHashes = new WeakMap<Resource, number>();
@@ -678,16 +785,26 @@ const GROUPS_WITHOUT_POD_CREATORS = new Set([
   'scheduling.k8s.io', 'coordination.k8s.io', 'certificates.k8s.io', 'discovery.k8s.io', 'node.k8s.io',
   'kustomize.config.k8s.io', 'cert-manager.io', 'networking.istio.io', 'security.istio.io', 'telemetry.istio.io',
   'bitnami.com', 'external-secrets.io', 'policy.linkerd.io', 'split.smi-spec.io', 'autoscaling.k8s.io', 'keda.sh',
+  // Traefik's routing resources (IngressRoute, Middleware, TraefikService) configure the proxy; they create neither pods nor Services.
+  'traefik.io', 'traefik.containo.us',
 ]);
 /** Custom kinds of otherwise pod-free groups that do run pods (the Prometheus operator's). */
 const POD_CREATING_KINDS = new Set(['Prometheus', 'Alertmanager', 'ThanosRuler', 'PrometheusAgent']);
 
+/** Whether a resource is a custom resource (its group is a domain name) that an operator may act on; workloads written inside another resource are not. */
+function isCustomResource(resource: Resource): boolean {
+  const group = groupOf(resource.apiVersion);
+  return !resource.embeddedIn && !resource.createdBy && !resource.service && !resource.config && group.includes('.') && !group.endsWith('.k8s.io');
+}
+
 /** Whether a custom resource may make an operator create pods that the workspace never shows. */
 function mayCreatePods(resource: Resource): boolean {
+  if (resource.workload || resource.service || resource.createdBy) return false;
   if (POD_CREATING_KINDS.has(resource.kind)) return true;
-  const slash = resource.apiVersion.indexOf('/');
-  const group = slash < 0 ? '' : resource.apiVersion.slice(0, slash);
+  const group = groupOf(resource.apiVersion);
   if (group === 'monitoring.coreos.com') return false;
+  // Kinds whose pods the model reads (model/podTemplates.ts) make none it does not show.
+  if (podsAreRead(resource.kind, group)) return false;
   return !GROUPS_WITHOUT_POD_CREATORS.has(group) && !group.endsWith('.k8s.io');
 }
 

@@ -3,7 +3,7 @@
 import { Composer, isMap, isScalar, isSeq, parseDocument, Parser, type Document } from 'yaml';
 import { exactArray } from './compact';
 import { newParsedFile, readDisableDirectives } from './text';
-import { readResource } from './resources';
+import { readEmbeddedWorkloads, readResource } from './resources';
 import { scanTemplate } from './template';
 import { YamlReader, type PlacedSubstitution, type TemplateContext } from './yamlTree';
 import type { ChartTemplate, FileNote, HelmValues, ParsedFile, Resource, Span, TemplateSubstitution } from './types';
@@ -380,7 +380,10 @@ function collectResources(uri: string, id: string, reader: YamlReader, node: unk
     return;
   }
   const resource = readResource(uri, id, reader, map);
-  if (resource) out.push(resource);
+  if (!resource) return;
+  out.push(resource);
+  // Workloads written inside the resource (an OLM bundle's Deployments) follow it, each a resource of its own.
+  out.push(...readEmbeddedWorkloads(resource, reader, map));
 }
 
 function looksBinary(text: string): boolean {

@@ -31,27 +31,10 @@ import type {
   Span,
   Workload,
 } from './types';
+import { EMBEDDED_LIST_KINDS, groupOf, POD_TEMPLATE_KINDS, podTemplateRowOf, WORKFLOW_KINDS, type PodTemplateRow } from './podTemplates';
 
-/** Kinds that run pods, with the path from the object to its pod template. */
-const WORKLOAD_TEMPLATES: Record<string, string[] | null> = {
-  Pod: null,
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  ReplicationController: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-  // Argo Rollouts replace Deployments in many GitOps repositories and keep the same template.
-  Rollout: ['spec', 'template'],
-  // OpenShift's DeploymentConfig (apps.openshift.io) is a controller with a plain-map selector.
-  DeploymentConfig: ['spec', 'template'],
-};
-
-/** Controllers whose `spec.selector` is a plain label map rather than a LabelSelector. */
-const MAP_SELECTOR_KINDS = new Set(['ReplicationController', 'DeploymentConfig']);
-
-export const WORKLOAD_KINDS = new Set(Object.keys(WORKLOAD_TEMPLATES));
+/** Kinds that run pods of their own (model/podTemplates.ts), whatever their group. */
+export const WORKLOAD_KINDS = new Set(Object.keys(POD_TEMPLATE_KINDS));
 
 const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute']);
 
@@ -85,7 +68,9 @@ export function readResource(uri: string, id: string, r: YamlReader, map: YAMLMa
     if (written) resource.templatedName = written;
   }
   const k = kind.value;
-  if (k in WORKLOAD_TEMPLATES) resource.workload = readWorkload(r, map, k);
+  const group = groupOf(apiVersion.value);
+  const podTemplate = podTemplateRowOf(k, group);
+  if (podTemplate) resource.workload = readWorkload(r, map, podTemplate, '', name?.value);
   else if (k === 'Service') resource.service = readService(r, map);
   else if (k === 'Ingress') resource.ingress = readIngress(r, map);
   else if (ROUTE_KINDS.has(k)) resource.route = readRoute(r, map);
@@ -94,40 +79,166 @@ export function readResource(uri: string, id: string, r: YamlReader, map: YAMLMa
   else if (k === 'ConfigMap') resource.config = readConfig(r, map, 'configMap');
   else if (k === 'Secret') resource.config = readConfig(r, map, 'secret');
   else if ((k === 'ServiceMonitor' || k === 'PodMonitor') && apiVersion.value.startsWith('monitoring.coreos.com/')) resource.monitor = readMonitor(r, map, k);
+  else if (group.includes('.') && !group.endsWith('.k8s.io')) {
+    const fields = readFields(r, r.get(map, 'spec'));
+    if (fields.size > 0) resource.fields = fields;
+  }
   return resource;
 }
 
-function readWorkload(r: YamlReader, map: YAMLMap, kind: string): Workload {
-  const templatePath = WORKLOAD_TEMPLATES[kind];
-  const template = templatePath ? r.at(map, ...templatePath) : map;
+/** How many scalar fields of a custom resource's spec the model keeps, and how deep it looks: enough for the names and ports operators derive. */
+const FIELD_LIMIT = 256;
+const FIELD_DEPTH = 4;
+
+/** A custom resource's scalar fields below `spec`, by dotted path (`spec.service.port`). */
+function readFields(r: YamlReader, spec: unknown): Map<string, Located<string | number>> {
+  const out = new Map<string, Located<string | number>>();
+  const walk = (node: unknown, path: string, depth: number) => {
+    const map = r.map(node);
+    if (!map || depth > FIELD_DEPTH) return;
+    for (const pair of map.items) {
+      if (out.size >= FIELD_LIMIT) return;
+      const key = r.knownString(pair.key);
+      if (!key) continue;
+      const field = `${path}.${key.value}`;
+      const scalar = r.isTemplated(pair.value) ? undefined : r.scalar(pair.value);
+      const span = r.span(pair.value);
+      if (scalar && span && (typeof scalar.value === 'string' || typeof scalar.value === 'number')) out.set(field, { value: scalar.value, span });
+      else if (scalar && span && typeof scalar.value === 'boolean') out.set(field, { value: String(scalar.value), span });
+      else walk(pair.value, field, depth + 1);
+    }
+  };
+  walk(spec, 'spec', 1);
+  return out;
+}
+
+/**
+ * The workloads a resource holds inside itself, each a Resource of its own (model/podTemplates.ts):
+ * a ClusterServiceVersion's install Deployments, an Argo Workflow's templates that run containers.
+ */
+export function readEmbeddedWorkloads(parent: Resource, r: YamlReader, map: YAMLMap): Resource[] {
+  const list = EMBEDDED_LIST_KINDS[parent.kind];
+  const workflow = WORKFLOW_KINDS[parent.kind];
+  if (!list && !workflow) return [];
+  const group = groupOf(parent.apiVersion);
+  const out: Resource[] = [];
+  if (list?.groups.includes(group)) {
+    r.items(r.at(map, ...list.list)).forEach((item, index) => {
+      const path = `${list.list.join('.')}[${index}]`;
+      const name = r.knownString(r.at(item, ...list.name));
+      const labels = list.labels ? r.stringMap(r.at(item, ...list.labels)).entries : new Map<string, string>();
+      const embedded = embeddedResource(parent, r, item, index, path, name, list.becomes, labels);
+      if (!embedded) return;
+      if (list.installNamespace) embedded.namespace = undefined;
+      embedded.workload = readWorkload(r, item, list.row, `${path}.`);
+      out.push(embedded);
+    });
+  }
+  if (workflow?.groups.includes(group)) {
+    const spec = r.at(map, ...workflow.spec);
+    const workflowLabels = r.labelMap(r.get(spec, 'podMetadata'), 'labels');
+    r.items(r.get(spec, 'templates')).forEach((item, index) => {
+      const runs = ['container', 'script', 'containerSet'].some((field) => r.get(item, field) !== undefined);
+      if (!runs) return;
+      const path = `${workflow.spec.join('.')}.templates[${index}]`;
+      const templateName = r.knownString(r.get(item, 'name'));
+      const name = templateName && parent.name ? { value: `${parent.name.value}-${templateName.value}`, span: templateName.span } : templateName;
+      const embedded = embeddedResource(parent, r, item, index, path, name, { kind: 'Pod', apiVersion: 'v1' }, new Map());
+      if (!embedded) return;
+      embedded.workload = readWorkflowPod(r, item, workflowLabels.entries, `${path}`);
+      out.push(embedded);
+    });
+  }
+  return out;
+}
+
+function embeddedResource(parent: Resource, r: YamlReader, item: unknown, index: number, path: string, name: Located<string> | undefined, becomes: { kind: string; apiVersion: string }, labels: ReadonlyMap<string, string>): Resource | undefined {
+  const span = r.span(item);
+  if (!span || !r.map(item)) return undefined;
+  return {
+    id: `${parent.id}/${index}`,
+    uri: parent.uri,
+    apiVersion: becomes.apiVersion,
+    kind: becomes.kind,
+    name,
+    namespace: parent.namespace,
+    labels: compactMap(labels),
+    annotations: compactMap(new Map()),
+    span,
+    kindSpan: name?.span ?? parent.kindSpan,
+    templated: parent.templated,
+    ...(parent.templatePartsKnown ? { templatePartsKnown: true } : {}),
+    embeddedIn: { kind: parent.kind, name: parent.name?.value, path },
+  };
+}
+
+/** An Argo Workflows template that runs a container: its main container (or script, or containerSet's) and sidecars, as one pod. */
+function readWorkflowPod(r: YamlReader, template: unknown, workflowLabels: ReadonlyMap<string, string>, path: string): Workload {
+  const labels = r.labelMap(r.get(template, 'metadata'), 'labels');
+  const podLabels = new Map([...workflowLabels, ...labels.entries]);
+  const containers: Container[] = [];
+  for (const field of ['container', 'script']) {
+    const node = r.get(template, field);
+    if (node) containers.push(readContainer(r, node, 'container'));
+  }
+  for (const item of r.items(r.at(template, 'containerSet', 'containers'))) containers.push(readContainer(r, item, 'container'));
+  for (const item of r.items(r.get(template, 'sidecars'))) containers.push(readContainer(r, item, 'container'));
+  for (const item of r.items(r.get(template, 'initContainers'))) containers.push(readContainer(r, item, 'init'));
+  const workload: Workload = {
+    podLabels: compactMap(podLabels),
+    podLabelsSpan: labels.span,
+    selector: undefined,
+    containers: exactArray(containers),
+    podSpecPath: path,
+    serviceName: undefined,
+    hostNetwork: r.boolean(r.get(template, 'hostNetwork')) === true,
+    configVolumes: readConfigVolumes(r, template),
+  };
+  if (!r.templated && [...podLabels.values()].some(hasFormatPlaceholder)) workload.podLabelsOpen = true;
+  if (r.templated) {
+    workload.podLabelsOpen = true;
+    workload.portsIncomplete = true;
+  }
+  return workload;
+}
+
+/** A pod template read by its row (model/podTemplates.ts), paths from `base`: the object, or a list item holding one. */
+function readWorkload(r: YamlReader, base: unknown, row: PodTemplateRow, pathPrefix: string, name?: string): Workload {
+  const templatePath = row.template;
+  const template = templatePath ? r.at(base, ...templatePath) : base;
   const podSpec = r.get(template, 'spec');
   const labels = r.labelMap(r.get(template, 'metadata'), 'labels');
+  if (row.platformLabels && name !== undefined) {
+    // The platform's labels come first, so the template's own win where both write a key.
+    labels.entries = new Map([...Object.entries(row.platformLabels).map(([key, value]) => [key, value.replace('{name}', name)] as [string, string]), ...labels.entries]);
+  }
   const containers: Container[] = [];
   for (const item of r.items(r.get(podSpec, 'containers'))) containers.push(readContainer(r, item, 'container'));
   for (const item of r.items(r.get(podSpec, 'initContainers'))) {
     const restartPolicy = r.stringAt(item, 'restartPolicy')?.value;
     containers.push(readContainer(r, item, restartPolicy === 'Always' ? 'sidecar' : 'init'));
   }
-  // A CronJob's Jobs take the selector of its jobTemplate (which the API server generates).
-  const selectorParent = kind === 'CronJob' ? r.at(map, 'spec', 'jobTemplate', 'spec') : r.get(map, 'spec');
-  const selectorNode = kind === 'Pod' ? undefined : r.get(selectorParent, 'selector');
-  const selector = selectorNode ? (MAP_SELECTOR_KINDS.has(kind) ? mapSelector(r, r.get(map, 'spec'), 'selector') : readLabelSelector(r, selectorNode)) : undefined;
+  const selectorNode = row.selector ? r.at(base, ...row.selector) : undefined;
+  const selectorParent = row.selector ? r.at(base, ...row.selector.slice(0, -1)) : undefined;
+  const selector = selectorNode ? (row.mapSelector ? mapSelector(r, selectorParent, 'selector') : readLabelSelector(r, selectorNode)) : undefined;
+  const replicasNode = row.replicas ? r.at(base, ...row.replicas) : undefined;
   const workload: Workload = {
     podLabels: compactMap(labels.entries),
     podLabelsSpan: labels.span,
     selector,
     containers: exactArray(containers),
-    podSpecPath: templatePath ? [...templatePath, 'spec'].join('.') : 'spec',
-    serviceName: kind === 'StatefulSet' ? r.knownString(r.at(map, 'spec', 'serviceName')) : undefined,
-    replicas: templatePath ? literalInteger(r, r.at(map, 'spec', 'replicas')) : undefined,
+    podSpecPath: pathPrefix + (templatePath ? [...templatePath, 'spec'].join('.') : 'spec'),
+    serviceName: row.serviceName ? r.knownString(r.at(base, ...row.serviceName)) : undefined,
+    replicas: row.replicas ? literalInteger(r, replicasNode) : undefined,
     hostNetwork: r.boolean(r.get(podSpec, 'hostNetwork')) === true,
     configVolumes: readConfigVolumes(r, podSpec),
   };
-  const manualSelector = kind === 'Job' || kind === 'CronJob' ? r.boolean(r.get(selectorParent, 'manualSelector')) : undefined;
+  if (row.defaultPort !== undefined) workload.defaultPort = row.defaultPort;
+  const manualSelector = row.manualSelector ? r.boolean(r.at(base, ...row.manualSelector)) : undefined;
   if (manualSelector !== undefined) workload.manualSelector = manualSelector;
-  if (templatePath && workload.replicas === undefined && r.at(map, 'spec', 'replicas') !== undefined) workload.replicasUnknown = true;
-  if (kind === 'StatefulSet') {
-    const start = literalInteger(r, r.at(map, 'spec', 'ordinals', 'start'));
+  if (row.replicas && workload.replicas === undefined && replicasNode !== undefined) workload.replicasUnknown = true;
+  if (row.ordinalsStart) {
+    const start = literalInteger(r, r.at(base, ...row.ordinalsStart));
     if (start !== undefined) workload.ordinalsStart = start;
   }
   // A label a test generator or envsubst fills in (`backend: {self.path.k8s}`) is not known.

@@ -111,6 +111,23 @@ export interface Resource {
   networkPolicy?: NetworkPolicySpec;
   config?: ConfigData;
   monitor?: MonitorSpec;
+  /**
+   * Where the resource is a workload written inside another resource (a ClusterServiceVersion's
+   * install Deployments, an Argo Workflow's templates): that resource, and the path of the item.
+   * Its spans are the item's, in the same file.
+   */
+  embeddedIn?: { kind: string; name: string | undefined; path: string };
+  /**
+   * A custom resource's scalar fields below `spec` by dotted path (`spec.service.port`), for
+   * the names and ports an operator derives from it (graph/operators.ts). Only custom resources.
+   */
+  fields?: ReadonlyMap<string, Located<string | number>>;
+  /**
+   * Set on a Service an operator creates from a custom resource (graph/operators.ts): the graph
+   * makes it, it is written nowhere, and its spans are the custom resource's. No rule reports on
+   * it and no fix edits it.
+   */
+  createdBy?: { resource: Resource; operator: string };
 }
 
 /**
@@ -195,6 +212,8 @@ export interface Workload {
   podLabelsOpen?: boolean;
   /** True where a template may add or change containers, their ports, env, envFrom or args (what the model read may not be all). */
   portsIncomplete?: boolean;
+  /** The port the platform sends traffic to where the container declares none (Knative: 8080). */
+  defaultPort?: number;
 }
 
 /** A `configMap` or `secret` volume of a pod (or a source of a `projected` one). */

@@ -130,6 +130,9 @@ function consequence(workload: Resource): string {
   const kind = workload.kind;
   if (kind === 'Rollout') return 'Argo Rollouts marks the Rollout InvalidSpec and creates no pods';
   if (kind === 'DeploymentConfig') return 'OpenShift rejects the DeploymentConfig (selector does not match template labels)';
+  // OpenKruise's webhook validates its workloads as the API server does Deployments.
+  if (workload.apiVersion.startsWith('apps.kruise.io/')) return `OpenKruise's webhook rejects the ${kind} (\`selector\` does not match template \`labels\`), so none of it is created`;
+  if (workload.embeddedIn) return `the API server rejects the ${kind} when ${workload.embeddedIn.kind === 'ClusterServiceVersion' ? 'OLM installs the bundle' : `the ${workload.embeddedIn.kind} creates it`} (\`selector\` does not match template \`labels\`), so none of it runs`;
   return `the API server rejects the ${kind} (\`selector\` does not match template \`labels\`), so none of it is created`;
 }
 

@@ -90,6 +90,8 @@ function checkServiceMonitor(context: RuleContext, monitor: Resource, spec: Moni
   }
   // A Service with no ports in the workspace is a partial object (a patch), not evidence.
   if (selected.length === 0 || selected.some((service) => service.service!.ports.length === 0)) return;
+  // An operator's Service whose ports the operator table does not list in full may have the port.
+  if (selected.some((service) => service.createdBy && service.service!.portsIncomplete)) return;
   for (const endpoint of spec.endpoints) {
     const port = endpoint.port;
     if (port?.kind === 'name') checkServicePortName(context, monitor, selector, namespaces, port, selected);

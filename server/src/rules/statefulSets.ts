@@ -64,6 +64,8 @@ function expectsService(context: RuleContext, statefulSet: Resource, name: strin
   const services = withinBuild(statefulSet, graph.servicesIn(key));
   // A build that names something the workspace does not hold may hold this Service too.
   if (services.length === 0 || graph.hasUnnamedServicesIn(key, statefulSet) || inPartialBuild(statefulSet)) return false;
+  // An operator portchain has no description of may create the Service from a custom resource beside it.
+  if (graph.undescribedOperatorIn(key, statefulSet)) return false;
   const linked = new Set(linkedNamespaces(key));
   const elsewhere = graph.servicesNamedAnywhere(name).filter((service) => !linked.has(namespaceKey(service)));
   // A namesake without metadata.namespace may be applied to this namespace, and a StatefulSet

@@ -64,7 +64,21 @@ export interface RuleContext {
 /** A family of rules: one file, one function that walks the graph and reports. */
 export type RuleFamily = (context: RuleContext) => void;
 
-/** `Deployment web`, the way messages name a resource. */
+/** `Deployment web`, the way messages name a resource; one written inside another says where (`Deployment web (in ClusterServiceVersion web.v1)`). */
 export function describe(resource: Resource): string {
-  return `${resource.kind} ${resource.name?.value ?? resource.templatedName ?? '(unnamed)'}`;
+  return `${resource.kind} ${resource.name?.value ?? resource.templatedName ?? '(unnamed)'}${embeddedSuffix(resource)}`;
+}
+
+/**
+ * ` (in ClusterServiceVersion web.v1)` for a workload written inside another resource,
+ * ` (created by CephCluster rook-ceph)` for a Service an operator creates, ` (serving.knative.dev)`
+ * for a Knative Service, else ''.
+ */
+export function embeddedSuffix(resource: Resource): string {
+  const parent = resource.embeddedIn;
+  if (parent) return ` (in ${parent.kind}${parent.name ? ` ${parent.name}` : ''})`;
+  if (resource.createdBy) return ` (created by ${resource.createdBy.operator})`;
+  // A Knative Service runs pods; its API group tells it from a Kubernetes Service.
+  if (resource.workload && resource.kind === 'Service') return ` (${resource.apiVersion.split('/')[0]})`;
+  return '';
 }
