@@ -1,9 +1,11 @@
 // The programs some tests run besides node: Neovim and Emacs with eglot (test/neovim, test/emacs
-// drive the language server from them) and pre-commit (test/package runs the repository's hook).
+// drive the language server from them), pre-commit (test/package runs the repository's hook) and
+// chromium (test/cli/graph.test.ts renders the Mermaid output in it).
 // `npm test` installs the missing ones from Debian before the tests start, as `npm start` does
 // for chromium, so that the README's test command passes where only Node and npm are installed.
 // Where it cannot (no apt-get, not root and no password-less sudo) it stops with the command to run.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { ProvisionError, installAptPackages } from './vscode/provision.mjs';
 
 /** Each tool: the test folder that needs it, how to tell it is there, and the Debian packages that bring it. */
@@ -16,6 +18,8 @@ export const TEST_TOOLS = [
     present: () => succeeds('emacs', ['--batch', '--eval', "(progn (require 'eglot) (require 'yaml-mode))"]),
   },
   { tests: 'test/package/', name: 'pre-commit', packages: ['pre-commit'], present: () => succeeds('pre-commit', ['--version']) },
+  // The e2e stage provisions chromium too, but the unit stage comes first.
+  { tests: 'test/cli/graph', name: 'Chromium', packages: ['chromium'], present: () => existsSync(process.env.CHROMIUM || '/usr/bin/chromium') },
 ];
 
 /**
