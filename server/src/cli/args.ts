@@ -96,20 +96,11 @@ export function parseArgs(argv: readonly string[]): Command {
   const problem = readFlags(rest, options.paths, (flag, inlineValue, takeValue) => {
     switch (flag) {
       case '--format':
-      case '-f': {
-        const value = takeValue();
-        if (value === undefined) return usage(`${flag} needs a value: ${OUTPUT_FORMATS.join(', ')}`);
-        if (!(OUTPUT_FORMATS as readonly string[]).includes(value)) return usage(`unknown format "${value}" (known: ${OUTPUT_FORMATS.join(', ')})`);
-        options.format = value as OutputFormat;
-        return undefined;
-      }
+      case '-f':
+        return formatFlag(flag, takeValue(), OUTPUT_FORMATS, (format) => (options.format = format));
       case '--config':
-      case '-c': {
-        const value = takeValue();
-        if (value === undefined || value === '') return usage(`${flag} needs a file name`);
-        options.config = value;
-        return undefined;
-      }
+      case '-c':
+        return configFlag(flag, takeValue(), (file) => (options.config = file));
       case '--quiet':
       case '-q':
         if (inlineValue !== undefined) return usage(`${flag} takes no value`);
@@ -139,20 +130,11 @@ function parseGraphArgs(rest: readonly string[]): Command {
   const problem = readFlags(rest, options.paths, (flag, inlineValue, takeValue) => {
     switch (flag) {
       case '--format':
-      case '-f': {
-        const value = takeValue();
-        if (value === undefined) return usage(`${flag} needs a value: ${GRAPH_FORMATS.join(', ')}`);
-        if (!(GRAPH_FORMATS as readonly string[]).includes(value)) return usage(`unknown format "${value}" (known: ${GRAPH_FORMATS.join(', ')})`);
-        options.format = value as GraphFormat;
-        return undefined;
-      }
+      case '-f':
+        return formatFlag(flag, takeValue(), GRAPH_FORMATS, (format) => (options.format = format));
       case '--config':
-      case '-c': {
-        const value = takeValue();
-        if (value === undefined || value === '') return usage(`${flag} needs a file name`);
-        options.config = value;
-        return undefined;
-      }
+      case '-c':
+        return configFlag(flag, takeValue(), (file) => (options.config = file));
       case '--namespace':
       case '-n': {
         const value = takeValue();
@@ -207,6 +189,21 @@ function readFlags(rest: readonly string[], paths: string[], read: FlagReader): 
     const stop = read(flag, inlineValue, takeValue);
     if (stop) return stop;
   }
+  return undefined;
+}
+
+/** A `--format` value, one of `formats` (both commands take one, from lists of their own). */
+function formatFlag<T extends string>(flag: string, value: string | undefined, formats: readonly T[], set: (format: T) => void): Command | undefined {
+  if (value === undefined) return usage(`${flag} needs a value: ${formats.join(', ')}`);
+  if (!(formats as readonly string[]).includes(value)) return usage(`unknown format "${value}" (known: ${formats.join(', ')})`);
+  set(value as T);
+  return undefined;
+}
+
+/** A `--config` file name. */
+function configFlag(flag: string, value: string | undefined, set: (file: string) => void): Command | undefined {
+  if (value === undefined || value === '') return usage(`${flag} needs a file name`);
+  set(value);
   return undefined;
 }
 

@@ -87,6 +87,8 @@ class NamespaceIndex {
   /** Workloads by folder and each `key=value` of their pod labels (`<folder>\u0000<key>=<value>`), for selectors beside them. */
   readonly workloadsByDirectoryLabel = new Map<string, Set<Resource>>();
   readonly servicesByDirectory = new Map<string, Set<Resource>>();
+  /** Named Services by folder and name (`<folder>\u0000<name>`), for a backend beside them. */
+  readonly servicesByDirectoryName = new Map<string, Set<Resource>>();
 }
 
 /**
@@ -99,8 +101,6 @@ export class PortGraph {
   private readonly filesByUri = new Map<string, ParsedFile>();
   private readonly namespaces = new Map<string, NamespaceIndex>();
   private readonly servicesByName = new NameIndex();
-  /** How many workloads each folder holds, whatever their namespace. */
-  private readonly workloadsPerDirectory = new Map<string, number>();
   /** Workloads by each `key=value` of their pod labels, across namespaces (for "these pods are in namespace X"). */
   private readonly workloadsByLabelAnywhere = new Map<string, Set<Resource>>();
   private generation = 0;
@@ -376,7 +376,8 @@ export class PortGraph {
   hasWorkloadsInDirectoryAnywhere(directory: string): boolean {
     this.settle();
     this.recorder?.(`wldirany:${directory}`);
-    return (this.workloadsPerDirectory.get(directory) ?? 0) > 0;
+    for (const ns of this.namespaces.values()) if (ns.workloadsByDirectory.has(directory)) return true;
+    return false;
   }
 
   /** Whether one folder of the namespaces of `key` holds Services (a folder of self-contained examples does; a folder of Deployments alone does not). */
@@ -386,9 +387,9 @@ export class PortGraph {
 
   /** The Services of that name in the namespaces of `key` written in one folder (see workloadsInDirectory). */
   servicesNamedInDirectory(key: string, name: string, directory: string): Resource[] {
-    const out = this.collect(key, 'svcdir', directory, (ns) => {
-      const set = ns.servicesByDirectory.get(directory);
-      return set ? [...set].filter((service) => service.name?.value === name) : undefined;
+    const out = this.collect(key, 'svcdirname', `${directory}\u0000${name}`, (ns) => {
+      const set = ns.servicesByDirectoryName.get(`${directory}\u0000${name}`);
+      return set ? [...set] : undefined;
     });
     return out.length > 1 ? out.sort(byId) : out;
   }
@@ -527,6 +528,7 @@ export class PortGraph {
       for (const [label, value] of resource.labels) out.add(`svclabel:${ns}:${label}=${value}`);
       if (!resource.name) out.add(`svcunnamed:${ns}`);
       if (resource.name) {
+        out.add(`svcdirname:${ns}:${directoryOf(resource.uri)}\u0000${resource.name.value}`);
         out.add(`svc:${ns}:${resource.name.value}`);
         out.add(`svcname:${resource.name.value}`);
       }
@@ -619,28 +621,10 @@ export class PortGraph {
       else ns.workloads.delete(resource);
       const directory = directoryOf(resource.uri);
       toggleIn(ns.workloadsByDirectory, directory, resource, add);
-      const count = (this.workloadsPerDirectory.get(directory) ?? 0) + step;
-      if (count > 0) this.workloadsPerDirectory.set(directory, count);
-      else this.workloadsPerDirectory.delete(directory);
       for (const [label, value] of resource.workload.podLabels) toggleIn(ns.workloadsByDirectoryLabel, `${directory}\u0000${label}=${value}`, resource, add);
       for (const [label, value] of resource.workload.podLabels) {
-        const key = `${label}=${value}`;
-        let set = ns.workloadsByLabel.get(key);
-        if (add) {
-          if (!set) ns.workloadsByLabel.set(key, (set = new Set()));
-          set.add(resource);
-        } else if (set) {
-          set.delete(resource);
-          if (set.size === 0) ns.workloadsByLabel.delete(key);
-        }
-        let anywhere = this.workloadsByLabelAnywhere.get(key);
-        if (add) {
-          if (!anywhere) this.workloadsByLabelAnywhere.set(key, (anywhere = new Set()));
-          anywhere.add(resource);
-        } else if (anywhere) {
-          anywhere.delete(resource);
-          if (anywhere.size === 0) this.workloadsByLabelAnywhere.delete(key);
-        }
+        toggleIn(ns.workloadsByLabel, `${label}=${value}`, resource, add);
+        toggleIn(this.workloadsByLabelAnywhere, `${label}=${value}`, resource, add);
       }
       if (labelsInDoubt(resource)) toggle(ns.templatedWorkloads, resource, add);
     } else if (resource.service) {
@@ -686,21 +670,12 @@ export class PortGraph {
   private indexService(ns: NamespaceIndex, resource: Resource, add: boolean): void {
     ns.serviceCount += add ? 1 : -1;
     toggleIn(ns.servicesByDirectory, directoryOf(resource.uri), resource, add);
-    for (const [label, value] of resource.labels) {
-      const key = `${label}=${value}`;
-      let set = ns.servicesByLabel.get(key);
-      if (add) {
-        if (!set) ns.servicesByLabel.set(key, (set = new Set()));
-        set.add(resource);
-      } else if (set) {
-        set.delete(resource);
-        if (set.size === 0) ns.servicesByLabel.delete(key);
-      }
-    }
+    for (const [label, value] of resource.labels) toggleIn(ns.servicesByLabel, `${label}=${value}`, resource, add);
     if (!resource.name) {
       toggle(ns.unnamedServices, resource, add);
       return;
     }
+    toggleIn(ns.servicesByDirectoryName, `${directoryOf(resource.uri)}\u0000${resource.name.value}`, resource, add);
     if (add) {
       ns.services.add(resource.name.value, resource);
       this.servicesByName.add(resource.name.value, resource);
@@ -866,14 +841,19 @@ export function nearest(candidates: Resource[], fromUri: string): Resource[] {
 export function nearestDirectory(candidates: Resource[], fromUri: string): Resource[] {
   if (candidates.length <= 1) return candidates;
   const from = directoryOf(fromUri);
+  return keepNearest(candidates, (candidate) => (candidate.uri === fromUri ? -1 : directoryDistance(from, directoryOf(candidate.uri))));
+}
+
+/** The candidates at the smallest `distance`, in their order. */
+export function keepNearest(candidates: readonly Resource[], distance: (candidate: Resource) => number): Resource[] {
   let best = Infinity;
   let kept: Resource[] = [];
   for (const candidate of candidates) {
-    const distance = candidate.uri === fromUri ? -1 : directoryDistance(from, directoryOf(candidate.uri));
-    if (distance < best) {
-      best = distance;
+    const value = distance(candidate);
+    if (value < best) {
+      best = value;
       kept = [candidate];
-    } else if (distance === best) {
+    } else if (value === best) {
       kept.push(candidate);
     }
   }

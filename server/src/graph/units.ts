@@ -9,7 +9,7 @@
 
 import type { Resource } from '../model/types';
 import { templateRootOf } from './helm';
-import { directoryDistance, directoryOf, namespaceKey } from './portGraph';
+import { directoryDistance, directoryOf, keepNearest, namespaceKey } from './portGraph';
 
 /**
  * A resource's identity in a cluster: (group, kind, namespace, name). The API server holds one
@@ -53,18 +53,7 @@ export function nearness(from: Resource, candidate: Resource): number {
  */
 export function nearestFirst(from: Resource, candidates: readonly Resource[]): Resource[] {
   if (candidates.length <= 1) return [...candidates];
-  let best = Infinity;
-  let kept: Resource[] = [];
-  for (const candidate of candidates) {
-    const distance = nearness(from, candidate);
-    if (distance < best) {
-      best = distance;
-      kept = [candidate];
-    } else if (distance === best) {
-      kept.push(candidate);
-    }
-  }
-  return kept;
+  return keepNearest(candidates, (candidate) => nearness(from, candidate));
 }
 
 /**
