@@ -30,7 +30,7 @@ import {
   type PatchTarget,
 } from '../model/kustomization';
 import { exactArray } from '../model/compact';
-import { StringsByKey } from './stringsByKey';
+import { StringsByKey } from './valuesByKey';
 import { decodeBase64Text } from '../model/resources';
 import type { ConfigEntry, Container, ContainerPort, LabelSelector, ParsedFile, Resource, ServicePort, Span, Variant } from '../model/types';
 

@@ -9,6 +9,7 @@ import { groupOf, podsAreRead } from '../model/podTemplates';
 import { KustomizeLayer } from './kustomize';
 import { operatorOf, operatorServicesOf, type OperatorEntry } from './operators';
 import { identityOf, sharesUnit } from './units';
+import { ValuesByKey } from './valuesByKey';
 
 /** The namespace key of a resource: `''` where metadata.namespace is absent. */
 export function namespaceKey(resource: Resource): string {
@@ -66,7 +67,7 @@ class NamespaceIndex {
   readonly secrets = new NameIndex();
   readonly workloads = new Set<Resource>();
   /** Workloads by each `key=value` of their pod labels, for selectors. */
-  readonly workloadsByLabel = new Map<string, Set<Resource>>();
+  readonly workloadsByLabel = new ValuesByKey<Resource>();
   /** Workloads whose pod labels a template writes in a way the model cannot read. */
   readonly templatedWorkloads = new Set<Resource>();
   /** Custom resources that an operator may turn into pods (a Prometheus, a RayCluster). */
@@ -81,14 +82,14 @@ class NamespaceIndex {
   readonly unnamedServices = new Set<Resource>();
   serviceCount = 0;
   /** Services by each `key=value` of their own labels, for ServiceMonitor selectors. */
-  readonly servicesByLabel = new Map<string, Set<Resource>>();
+  readonly servicesByLabel = new ValuesByKey<Resource>();
   /** Workloads and Services by the folder of their file: a link looks beside itself first. */
-  readonly workloadsByDirectory = new Map<string, Set<Resource>>();
+  readonly workloadsByDirectory = new ValuesByKey<Resource>();
   /** Workloads by folder and each `key=value` of their pod labels (`<folder>\u0000<key>=<value>`), for selectors beside them. */
-  readonly workloadsByDirectoryLabel = new Map<string, Set<Resource>>();
-  readonly servicesByDirectory = new Map<string, Set<Resource>>();
+  readonly workloadsByDirectoryLabel = new ValuesByKey<Resource>();
+  readonly servicesByDirectory = new ValuesByKey<Resource>();
   /** Named Services by folder and name (`<folder>\u0000<name>`), for a backend beside them. */
-  readonly servicesByDirectoryName = new Map<string, Set<Resource>>();
+  readonly servicesByDirectoryName = new ValuesByKey<Resource>();
 }
 
 /**
@@ -102,7 +103,7 @@ export class PortGraph {
   private readonly namespaces = new Map<string, NamespaceIndex>();
   private readonly servicesByName = new NameIndex();
   /** Workloads by each `key=value` of their pod labels, across namespaces (for "these pods are in namespace X"). */
-  private readonly workloadsByLabelAnywhere = new Map<string, Set<Resource>>();
+  private readonly workloadsByLabelAnywhere = new ValuesByKey<Resource>();
   private generation = 0;
   private parsedResources = 0;
   private resourceTotal = 0;
@@ -323,8 +324,7 @@ export class PortGraph {
   /** Services whose own labels include `label=value`, in resource-id order (what a ServiceMonitor selects). */
   servicesLabelled(key: string, label: string, value: string): Resource[] {
     const out = this.collect(key, 'svclabel', `${label}=${value}`, (ns) => {
-      const set = ns.servicesByLabel.get(`${label}=${value}`);
-      return set ? [...set] : undefined;
+      return ns.servicesByLabel.get(`${label}=${value}`);
     });
     return out.length > 1 ? out.sort(byId) : out;
   }
@@ -340,8 +340,7 @@ export class PortGraph {
    */
   workloadsInDirectory(key: string, directory: string): Resource[] {
     const out = this.collect(key, 'wldir', directory, (ns) => {
-      const set = ns.workloadsByDirectory.get(directory);
-      return set ? [...set] : undefined;
+      return ns.workloadsByDirectory.get(directory);
     });
     return out.length > 1 ? out.sort(byId) : out;
   }
@@ -353,8 +352,7 @@ export class PortGraph {
    */
   workloadsInDirectoryLabelled(key: string, directory: string, label: string, value: string): Resource[] {
     const out = this.collect(key, 'wldirlabel', `${directory}\u0000${label}=${value}`, (ns) => {
-      const set = ns.workloadsByDirectoryLabel.get(`${directory}\u0000${label}=${value}`);
-      return set ? [...set] : undefined;
+      return ns.workloadsByDirectoryLabel.get(`${directory}\u0000${label}=${value}`);
     });
     return out.length > 1 ? out.sort(byId) : out;
   }
@@ -366,7 +364,7 @@ export class PortGraph {
   workloadsBelowDirectory(key: string, directory: string): Resource[] {
     const out = this.collect(key, 'wlbelow', directory, (ns) => {
       const found: Resource[] = [];
-      for (const [folder, set] of ns.workloadsByDirectory) if (folder !== directory && folder.startsWith(directory)) found.push(...set);
+      for (const folder of ns.workloadsByDirectory.keys()) if (folder !== directory && folder.startsWith(directory)) found.push(...ns.workloadsByDirectory.get(folder));
       return found;
     });
     return out.length > 1 ? out.sort(byId) : out;
@@ -382,14 +380,13 @@ export class PortGraph {
 
   /** Whether one folder of the namespaces of `key` holds Services (a folder of self-contained examples does; a folder of Deployments alone does not). */
   hasServicesInDirectory(key: string, directory: string): boolean {
-    return this.some(key, 'svcdir', (ns) => (ns.servicesByDirectory.get(directory)?.size ?? 0) > 0, directory);
+    return this.some(key, 'svcdir', (ns) => ns.servicesByDirectory.has(directory), directory);
   }
 
   /** The Services of that name in the namespaces of `key` written in one folder (see workloadsInDirectory). */
   servicesNamedInDirectory(key: string, name: string, directory: string): Resource[] {
     const out = this.collect(key, 'svcdirname', `${directory}\u0000${name}`, (ns) => {
-      const set = ns.servicesByDirectoryName.get(`${directory}\u0000${name}`);
-      return set ? [...set] : undefined;
+      return ns.servicesByDirectoryName.get(`${directory}\u0000${name}`);
     });
     return out.length > 1 ? out.sort(byId) : out;
   }
@@ -402,8 +399,7 @@ export class PortGraph {
   /** Workloads whose pod labels include `label=value`, in resource-id order. */
   workloadsLabelled(key: string, label: string, value: string): Resource[] {
     const out = this.collect(key, 'label', `${label}=${value}`, (ns) => {
-      const set = ns.workloadsByLabel.get(`${label}=${value}`);
-      return set ? [...set] : undefined;
+      return ns.workloadsByLabel.get(`${label}=${value}`);
     });
     return out.length > 1 ? out.sort(byId) : out;
   }
@@ -412,8 +408,7 @@ export class PortGraph {
   workloadsLabelledAnywhere(label: string, value: string): Resource[] {
     this.settle();
     this.recorder?.(`labelany:${label}=${value}`);
-    const set = this.workloadsByLabelAnywhere.get(`${label}=${value}`);
-    return set ? [...set].sort(byId) : [];
+    return this.workloadsByLabelAnywhere.get(`${label}=${value}`).sort(byId);
   }
 
   /** Whether a unit of `from` holds a workload whose pod labels a template writes in a way the model cannot read as plain labels. */
@@ -620,11 +615,11 @@ export class PortGraph {
       if (add) ns.workloads.add(resource);
       else ns.workloads.delete(resource);
       const directory = directoryOf(resource.uri);
-      toggleIn(ns.workloadsByDirectory, directory, resource, add);
-      for (const [label, value] of resource.workload.podLabels) toggleIn(ns.workloadsByDirectoryLabel, `${directory}\u0000${label}=${value}`, resource, add);
+      ns.workloadsByDirectory.toggle(directory, resource, add);
+      for (const [label, value] of resource.workload.podLabels) ns.workloadsByDirectoryLabel.toggle(`${directory}\u0000${label}=${value}`, resource, add);
       for (const [label, value] of resource.workload.podLabels) {
-        toggleIn(ns.workloadsByLabel, `${label}=${value}`, resource, add);
-        toggleIn(this.workloadsByLabelAnywhere, `${label}=${value}`, resource, add);
+        ns.workloadsByLabel.toggle(`${label}=${value}`, resource, add);
+        this.workloadsByLabelAnywhere.toggle(`${label}=${value}`, resource, add);
       }
       if (labelsInDoubt(resource)) toggle(ns.templatedWorkloads, resource, add);
     } else if (resource.service) {
@@ -669,13 +664,13 @@ export class PortGraph {
 
   private indexService(ns: NamespaceIndex, resource: Resource, add: boolean): void {
     ns.serviceCount += add ? 1 : -1;
-    toggleIn(ns.servicesByDirectory, directoryOf(resource.uri), resource, add);
-    for (const [label, value] of resource.labels) toggleIn(ns.servicesByLabel, `${label}=${value}`, resource, add);
+    ns.servicesByDirectory.toggle(directoryOf(resource.uri), resource, add);
+    for (const [label, value] of resource.labels) ns.servicesByLabel.toggle(`${label}=${value}`, resource, add);
     if (!resource.name) {
       toggle(ns.unnamedServices, resource, add);
       return;
     }
-    toggleIn(ns.servicesByDirectoryName, `${directoryOf(resource.uri)}\u0000${resource.name.value}`, resource, add);
+    ns.servicesByDirectoryName.toggle(`${directoryOf(resource.uri)}\u0000${resource.name.value}`, resource, add);
     if (add) {
       ns.services.add(resource.name.value, resource);
       this.servicesByName.add(resource.name.value, resource);
@@ -720,17 +715,6 @@ function fnv1a(text: string): number {
     hash = Math.imul(hash, 0x01000193);
   }
   return hash >>> 0;
-}
-
-function toggleIn(map: Map<string, Set<Resource>>, key: string, resource: Resource, add: boolean): void {
-  let set = map.get(key);
-  if (add) {
-    if (!set) map.set(key, (set = new Set()));
-    set.add(resource);
-  } else if (set) {
-    set.delete(resource);
-    if (set.size === 0) map.delete(key);
-  }
 }
 
 function toggle(set: Set<Resource>, resource: Resource, add: boolean): void {

@@ -8,7 +8,7 @@
 
 import { buildLabel } from '../graph/kustomize';
 import { PortGraph } from '../graph/portGraph';
-import { StringsByKey } from '../graph/stringsByKey';
+import { StringsByKey } from '../graph/valuesByKey';
 import { isDisabled, positionAt } from '../model/text';
 import type { Resource } from '../model/types';
 import { ruleMeta, type Severity } from './ruleIds';
