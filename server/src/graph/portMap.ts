@@ -9,6 +9,7 @@
 // **Architecture invariant:** pure, like the rest of graph/. Findings come in as plain data from
 // the caller (graph/ never imports rules/), and nothing here throws.
 
+import { exactArray } from '../model/compact';
 import { positionAt } from '../model/text';
 import type { Backend, Container, ContainerPort, Resource, ServicePort, Span } from '../model/types';
 import { bindPorts } from './bindPorts';
@@ -16,7 +17,7 @@ import { portText, processHop } from './chain';
 import { templateRootOf } from './helm';
 import { resolveBackendPort, resolveBackendService, resolveTarget, serviceSelection, servingContainers, type GraphOptions, type LinkState } from './links';
 import { directoryOf, namespaceKey, PortGraph } from './portGraph';
-import { StringsByKey } from './stringsByKey';
+import { StringsByKey } from './valuesByKey';
 
 export type MapNodeKind = 'ingress' | 'route' | 'node-port' | 'load-balancer' | 'service' | 'service-port' | 'workload' | 'container-port' | 'process' | 'missing';
 
@@ -100,6 +101,7 @@ export class PortMapModel {
   /** Fact key → the subjects whose piece read it. */
   private readonly dependents = new StringsByKey();
   private assembled: { nodes: MapNode[]; edges: PieceEdge[] } | undefined;
+  private readonly names = new Names();
   recomputed = 0;
 
   constructor(
@@ -133,6 +135,10 @@ export class PortMapModel {
         if (!first) PortGraph.providedKeys(resource, facts);
         toCompute.set(resource.id, resource);
       }
+      if (before.length > 0) {
+        const kept = new Set(after.map((resource) => resource.id));
+        for (const resource of before) if (!kept.has(resource.id)) this.names.forget(resource);
+      }
     };
     for (const file of graph.files()) {
       present.add(file.uri);
@@ -158,7 +164,7 @@ export class PortMapModel {
     const options = this.options();
     for (const subject of toCompute.values()) {
       this.drop(subject.id);
-      const piece = computePiece(graph, subject, options);
+      const piece = computePiece(graph, subject, options, this.names);
       if (!piece) continue;
       this.recomputed++;
       this.pieces.set(subject.id, piece);
@@ -178,43 +184,40 @@ export class PortMapModel {
 }
 
 /** One subject's piece, or undefined for a resource the map does not draw (a ConfigMap, a NetworkPolicy). */
-function computePiece(graph: PortGraph, subject: Resource, options: GraphOptions): Piece | undefined {
+function computePiece(graph: PortGraph, subject: Resource, options: GraphOptions, names: Names): Piece | undefined {
   if (!subject.service && !subject.workload && !subject.ingress && !subject.route) return undefined;
   const deps = new Set<string>();
   const piece: Piece = { subject, nodes: [], edges: [], deps: [] };
   graph.recorder = (key) => deps.add(key);
   try {
-    if (subject.service) servicePiece(graph, subject, options, piece);
-    else if (subject.workload) workloadPiece(graph, subject, options, piece);
-    else entryPiece(graph, subject, piece);
+    if (subject.service) servicePiece(graph, subject, options, names, piece);
+    else if (subject.workload) workloadPiece(graph, subject, options, names, piece);
+    else entryPiece(graph, subject, names, piece);
   } catch (error) {
     // A bug here must not take the map down; the subject is drawn as far as it got.
     console.error(`portchain: the port map could not draw ${subject.kind} ${subject.name?.value ?? ''}: ${(error as Error)?.stack ?? String(error)}`);
   } finally {
     graph.recorder = undefined;
   }
-  piece.deps = [...deps];
+  piece.deps = [...deps].map(flat);
+  // Pushed arrays keep room for sixteen items; a piece holds a few.
+  piece.nodes = exactArray(piece.nodes);
+  piece.edges = exactArray(piece.edges);
   return piece;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Pieces
 
-function entryPiece(graph: PortGraph, resource: Resource, piece: Piece): void {
+function entryPiece(graph: PortGraph, resource: Resource, names: Names, piece: Piece): void {
   const backends = [...(resource.ingress?.backends ?? []), ...(resource.route?.backends ?? [])];
   for (const backend of backends) {
-    const entry: MapNode = {
-      ...base(resource),
-      id: `entry:${resource.id}:${backend.span.start}`,
-      kind: resource.ingress ? 'ingress' : 'route',
-      name: entryName(resource, backend),
-      span: backend.serviceName.span,
-    };
+    const entry = drawnNode(names, resource, resource.ingress ? 'ingress' : 'route', `entry:${names.key(resource)}:${backend.span.start}`, entryName(resource, backend), backend.serviceName.span);
     piece.nodes.push(entry);
     const evidence = [{ uri: resource.uri, span: backend.span, rules: ENTRY_RULES }];
     const resolution = resolveBackendService(graph, resource, backend);
     if (resolution.services.length === 0) {
-      const missing = missingNode(resource, `missing:svc:${resolution.namespace || 'default'}:${backend.serviceName.value}`, `Service ${backend.serviceName.value}`);
+      const missing = missingNode(names, resource, `missing:svc:${resolution.namespace || 'default'}:${backend.serviceName.value}`, `Service ${backend.serviceName.value}`);
       piece.nodes.push(missing);
       const problem =
         resolution.state === 'broken'
@@ -222,58 +225,58 @@ function entryPiece(graph: PortGraph, resource: Resource, piece: Piece): void {
             ? `Service ${backend.serviceName.value} exists only in another namespace; a backend reaches Services of its own namespace.`
             : `No Service ${backend.serviceName.value} in this namespace.`
           : `Service ${backend.serviceName.value} is not in the workspace.`;
-      piece.edges.push({ from: entry.id, to: missing.id, state: resolution.state, problem, evidence });
+      piece.edges.push(pieceEdge(entry.id, missing.id, resolution.state, problem, evidence));
       continue;
     }
     for (const service of resolution.services) {
       const port = resolveBackendPort(service, backend.port);
       if (port.servicePort) {
-        piece.edges.push({ from: entry.id, to: servicePortId(service, port.servicePort), state: 'ok' });
+        piece.edges.push(pieceEdge(entry.id, servicePortId(names, service, port.servicePort), 'ok'));
       } else {
         const ports = service.service!.ports.map((servicePort) => portText(servicePort.port)).join(', ') || 'none';
         const problem =
           port.state === 'broken' ? `Service ${service.name?.value} has no port ${portText(backend.port)}: its ports are ${ports}.` : backend.port ? 'The port is computed by a template or placeholder.' : 'The backend names no port.';
-        piece.edges.push({ from: entry.id, to: serviceId(service), state: port.state, problem, evidence });
+        piece.edges.push(pieceEdge(entry.id, serviceId(names, service), port.state, problem, evidence));
       }
     }
   }
 }
 
-function servicePiece(graph: PortGraph, service: Resource, options: GraphOptions, piece: Piece): void {
+function servicePiece(graph: PortGraph, service: Resource, options: GraphOptions, names: Names, piece: Piece): void {
   const spec = service.service!;
-  const serviceNode: MapNode = { ...base(service), id: serviceId(service), kind: 'service', name: service.name?.value ?? service.templatedName ?? '(unnamed)', span: service.name?.span ?? service.kindSpan };
+  const serviceNode = drawnNode(names, service, 'service', serviceId(names, service), service.name?.value ?? service.templatedName ?? '(unnamed)', service.name?.span ?? service.kindSpan);
   piece.nodes.push(serviceNode);
   for (const servicePort of spec.ports) {
-    piece.nodes.push({ ...base(service), id: servicePortId(service, servicePort), kind: 'service-port', name: servicePortName(servicePort), span: servicePort.port?.span ?? servicePort.span, parent: serviceNode.id });
+    piece.nodes.push(drawnNode(names, service, 'service-port', servicePortId(names, service, servicePort), servicePortName(servicePort), servicePort.port?.span ?? servicePort.span, serviceNode.id));
     if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
       const nodePort = servicePort.nodePort?.kind === 'number' ? servicePort.nodePort.number : undefined;
       const external = spec.type === 'LoadBalancer' ? `LoadBalancer :${nodePort ?? portText(servicePort.port)}` : `NodePort :${nodePort ?? 'auto'}`;
-      const entry: MapNode = { ...base(service), id: `entry:${service.id}:port${servicePort.index}`, kind: spec.type === 'LoadBalancer' ? 'load-balancer' : 'node-port', name: external, span: servicePort.nodePort?.span ?? spec.typeSpan ?? servicePort.span };
+      const entry = drawnNode(names, service, spec.type === 'LoadBalancer' ? 'load-balancer' : 'node-port', `entry:${names.key(service)}:port${servicePort.index}`, external, servicePort.nodePort?.span ?? spec.typeSpan ?? servicePort.span);
       piece.nodes.push(entry);
-      piece.edges.push({ from: entry.id, to: servicePortId(service, servicePort), state: 'ok' });
+      piece.edges.push(pieceEdge(entry.id, servicePortId(names, service, servicePort), 'ok'));
     }
   }
   const selection = serviceSelection(graph, service);
   if (selection.workloads.length === 0) {
     const name =
       spec.type === 'ExternalName' ? `ExternalName ${spec.externalName?.value ?? '?'}` : !spec.selector ? 'Endpoints managed elsewhere' : selection.state === 'broken' ? 'no pods match the selector' : 'pods not in the workspace';
-    const missing = missingNode(service, `missing:pods:${service.id}`, name);
+    const missing = missingNode(names, service, `missing:pods:${names.key(service)}`, name);
     piece.nodes.push(missing);
     const evidence = spec.selector ? [{ uri: service.uri, span: spec.selector.span, rules: SELECTION_RULES }] : undefined;
     const problem = selection.state === 'broken' ? 'The selector matches no pod template in this namespace.' : undefined;
-    for (const servicePort of spec.ports) piece.edges.push({ from: servicePortId(service, servicePort), to: missing.id, state: selection.state === 'broken' ? 'broken' : 'unknown', problem, evidence });
+    for (const servicePort of spec.ports) piece.edges.push(pieceEdge(servicePortId(names, service, servicePort), missing.id, selection.state === 'broken' ? 'broken' : 'unknown', problem, evidence));
     return;
   }
   for (const servicePort of spec.ports) {
-    const from = servicePortId(service, servicePort);
+    const from = servicePortId(names, service, servicePort);
     const evidence = [{ uri: service.uri, span: servicePort.span, rules: TARGET_RULES }];
     for (const workload of selection.workloads) {
       const resolution = resolveTarget(graph, service, servicePort, workload, options);
       if (resolution.matches.length > 0) {
-        for (const match of resolution.matches) piece.edges.push({ from, to: containerPortId(workload, match.port), state: 'ok' });
+        for (const match of resolution.matches) piece.edges.push(pieceEdge(from, containerPortId(names, workload, match.port), 'ok'));
       } else if (resolution.explainedBy.length > 0) {
         const { container } = resolution.explainedBy[0];
-        piece.edges.push({ from, to: processId(workload, container), state: 'ok' });
+        piece.edges.push(pieceEdge(from, processId(names, workload, container), 'ok'));
       } else {
         const declared = resolution.declared.map((ref) => portText(ref.port.containerPort)).join(', ') || 'none';
         const problem =
@@ -282,19 +285,20 @@ function servicePiece(graph: PortGraph, service: Resource, options: GraphOptions
               ? `The container declares ${portText(resolution.target)} with another protocol.`
               : `No container declares ${portText(resolution.target)}: its containerPorts are ${declared}.`
             : resolution.unknownReason;
-        piece.edges.push({ from, to: workloadId(workload), state: resolution.state, problem, evidence });
+        piece.edges.push(pieceEdge(from, workloadId(names, workload), resolution.state, problem, evidence));
       }
     }
   }
 }
 
-function workloadPiece(graph: PortGraph, workload: Resource, options: GraphOptions, piece: Piece): void {
-  const workloadNode: MapNode = { ...base(workload), id: workloadId(workload), kind: 'workload', name: `${workload.kind} ${workload.name?.value ?? workload.templatedName ?? '(unnamed)'}`, span: workload.name?.span ?? workload.kindSpan };
+function workloadPiece(graph: PortGraph, workload: Resource, options: GraphOptions, names: Names, piece: Piece): void {
+  const workloadNode = drawnNode(names, workload, 'workload', workloadId(names, workload), `${workload.kind} ${workload.name?.value ?? workload.templatedName ?? '(unnamed)'}`, workload.name?.span ?? workload.kindSpan);
   piece.nodes.push(workloadNode);
   for (const container of servingContainers(workload)) {
     const containerName = container.name?.value ?? '?';
     for (const port of container.ports) {
-      piece.nodes.push({ ...base(workload), id: containerPortId(workload, port), kind: 'container-port', name: `${containerName}:${portText(port.containerPort)}${port.name ? ` (${port.name.value})` : ''}${port.protocol !== 'TCP' ? `/${port.protocol}` : ''}`, span: port.containerPort?.span ?? port.span, parent: workloadNode.id });
+      const name = `${containerName}:${portText(port.containerPort)}${port.name ? ` (${port.name.value})` : ''}${port.protocol !== 'TCP' ? `/${port.protocol}` : ''}`;
+      piece.nodes.push(drawnNode(names, workload, 'container-port', containerPortId(names, workload, port), name, port.containerPort?.span ?? port.span, workloadNode.id));
     }
     // One process edge a container: from the declared port its process binds, else from the first.
     const numberOf = (port: ContainerPort) => (port.containerPort?.kind === 'number' ? port.containerPort.number : undefined);
@@ -303,37 +307,103 @@ function workloadPiece(graph: PortGraph, workload: Resource, options: GraphOptio
       const bound = new Set(bindPorts(graph, workload, container, options.bindPortEnvNames).map((bind) => bind.port));
       boundPort = container.ports.find((port) => bound.has(numberOf(port))) ?? boundPort;
     }
-    const bound = boundPort ? { port: boundPort } : undefined;
     // A container that declares no port still shows the port its process binds, where env or flags say.
     const hop = processHop(graph, workload, container, options, boundPort ? numberOf(boundPort) : undefined);
-    if (!bound && hop.port === undefined) continue;
-    const process: MapNode = { ...base(workload), id: processId(workload, container), kind: 'process', name: `${containerName} process :${hop.port ?? '?'}`, span: hop.uri === workload.uri ? (hop.span ?? container.span) : container.span, parent: workloadNode.id };
+    if (!boundPort && hop.port === undefined) continue;
+    const process = drawnNode(names, workload, 'process', processId(names, workload, container), `${containerName} process :${hop.port ?? '?'}`, hop.uri === workload.uri ? (hop.span ?? container.span) : container.span, workloadNode.id);
     piece.nodes.push(process);
-    if (bound) piece.edges.push({ from: containerPortId(workload, bound.port), to: process.id, state: hop.state, problem: hop.problem, evidence: [{ uri: workload.uri, span: container.span, rules: PROCESS_RULES }] });
+    if (boundPort) piece.edges.push(pieceEdge(containerPortId(names, workload, boundPort), process.id, hop.state, hop.problem, [{ uri: workload.uri, span: container.span, rules: PROCESS_RULES }]));
   }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Ids and names
+// Nodes, edges, ids and names
+//
+// A map of 50,000 documents holds some 65,000 nodes, so each costs what it must and no more: every
+// node and edge is made by one function (one object shape for all, where object literals spread
+// from different sources would give many), ids are built from a short key per resource rather
+// than its URI, and each unit's text is held once.
 
-function serviceId(service: Resource): string {
-  return `svc:${service.id}`;
+/** Short keys for resources and one string per unit, shared by every piece of a model. */
+class Names {
+  private readonly keys = new Map<string, string>();
+  private readonly units = new Map<string, string>();
+  private next = 0;
+
+  /** The resource's key in node ids: stable while its id (its file and place there) is. */
+  key(resource: Resource): string {
+    let key = this.keys.get(resource.id);
+    if (key === undefined) {
+      key = (this.next++).toString(36);
+      this.keys.set(resource.id, key);
+    }
+    return key;
+  }
+
+  /** Lets go of the key of a resource its file no longer holds. */
+  forget(resource: Resource): void {
+    this.keys.delete(resource.id);
+  }
+
+  /** The unit a resource is deployed with, one string for every node of that unit. */
+  unit(resource: Resource): string {
+    const unit = unitOf(resource);
+    const held = this.units.get(unit);
+    if (held !== undefined) return held;
+    this.units.set(flat(unit), unit);
+    return unit;
+  }
 }
 
-function servicePortId(service: Resource, servicePort: ServicePort): string {
-  return `svc:${service.id}:${servicePort.index}`;
+function newNode(id: string, kind: MapNodeKind, name: string, namespace: string, uri: string | undefined, span: Span | undefined, parent: string | undefined, resource: string | undefined, unit: string): MapNode {
+  return { id: flat(id), kind, name: flat(name), namespace, uri, span, parent, resource, unit };
 }
 
-function workloadId(workload: Resource): string {
-  return `wl:${workload.id}`;
+/**
+ * The string as one run of characters. A template literal makes a tree of the parts it joins
+ * (a "cons string", some 32 bytes a join) that lives as long as the string does. A regular
+ * expression reads only flat strings, so V8 flattens the string before matching, and the next
+ * collection lets the tree go: half the memory of a short id.
+ */
+function flat(text: string): string {
+  FLATTENS.test(text);
+  return text;
 }
 
-function containerPortId(workload: Resource, port: ContainerPort): string {
-  return `wl:${workload.id}:${port.span.start}`;
+const FLATTENS = /\n/;
+
+/** A node written in the workspace, in the resource it belongs to. */
+function drawnNode(names: Names, resource: Resource, kind: MapNodeKind, id: string, name: string, span: Span | undefined, parent?: string): MapNode {
+  return newNode(id, kind, name, namespaceKey(resource) || 'default', resource.uri, span, parent, resource.id, names.unit(resource));
 }
 
-function processId(workload: Resource, container: Container): string {
-  return `wl:${workload.id}:process:${container.span.start}`;
+/** A node for what the workspace lacks, in the namespace and unit of the resource that names it. */
+function missingNode(names: Names, from: Resource, id: string, name: string): MapNode {
+  return newNode(id, 'missing', name, namespaceKey(from) || 'default', undefined, undefined, undefined, undefined, names.unit(from));
+}
+
+function pieceEdge(from: string, to: string, state: LinkState, problem?: string, evidence?: Evidence[]): PieceEdge {
+  return { from: flat(from), to: flat(to), state, problem, evidence };
+}
+
+function serviceId(names: Names, service: Resource): string {
+  return `svc:${names.key(service)}`;
+}
+
+function servicePortId(names: Names, service: Resource, servicePort: ServicePort): string {
+  return `svc:${names.key(service)}:${servicePort.index}`;
+}
+
+function workloadId(names: Names, workload: Resource): string {
+  return `wl:${names.key(workload)}`;
+}
+
+function containerPortId(names: Names, workload: Resource, port: ContainerPort): string {
+  return `wl:${names.key(workload)}:${port.span.start}`;
+}
+
+function processId(names: Names, workload: Resource, container: Container): string {
+  return `wl:${names.key(workload)}:process:${container.span.start}`;
 }
 
 function servicePortName(servicePort: ServicePort): string {
@@ -344,16 +414,6 @@ function servicePortName(servicePort: ServicePort): string {
 function entryName(resource: Resource, backend: Backend): string {
   const where = [backend.host, backend.path].filter(Boolean).join(' ');
   return `${resource.kind} ${resource.name?.value ?? '?'}${where ? ` ${where}` : ''}`;
-}
-
-/** The fields every node of a resource shares. */
-function base(resource: Resource): Pick<MapNode, 'namespace' | 'uri' | 'resource' | 'unit'> {
-  return { namespace: namespaceKey(resource) || 'default', uri: resource.uri, resource: resource.id, unit: unitOf(resource) };
-}
-
-/** A node for what the workspace lacks, in the namespace and unit of the resource that names it. */
-function missingNode(from: Resource, id: string, name: string): MapNode {
-  return { id, kind: 'missing', name, namespace: namespaceKey(from) || 'default', uri: undefined, span: undefined, unit: unitOf(from) };
 }
 
 /** The unit a resource is deployed with (graph/units.ts): its kustomize build, its chart, or its folder. */
