@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Project } from '../../server/src/analysis/project';
 import { DEFAULT_BIND_PORT_ENV_NAMES } from '../../server/src/graph/bindPorts';
-import { filterPortMap, PortMapModel, type MapNode, type PortMapData, type PortMapFilter } from '../../server/src/graph/portMap';
+import { filterPortMap, PortMapModel, type MapNode, type PortMap, type PortMapData, type PortMapFilter } from '../../server/src/graph/portMap';
 import { DEFAULT_RULE_OPTIONS, runRules } from '../../server/src/rules';
 import { graphOf, parseFixture, relativePath, ROOT } from '../support/fixture';
 
 const options = () => ({ bindPortEnvNames: DEFAULT_BIND_PORT_ENV_NAMES });
 
 /** The map of a fixture with the rules' findings attached. */
-function mapOf(source: string): PortMapData {
+function mapOf(source: string): PortMap {
   const fixture = parseFixture(source);
   const graph = graphOf(fixture);
   const findings = runRules(graph, DEFAULT_RULE_OPTIONS, relativePath);
@@ -25,7 +25,7 @@ function edgeLines(map: PortMapData): string[] {
 }
 
 /** Asserts that the map of the fixture has exactly these edges. */
-function check(source: string, expected: string[]): PortMapData {
+function check(source: string, expected: string[]): PortMap {
   const map = mapOf(source);
   assert.deepEqual(edgeLines(map), expected);
   return map;
@@ -290,6 +290,24 @@ resources: [../../base]
   test('by text: the whole chains through what it names', () => {
     assert.deepEqual(filtered({ text: 'ghost' }), []);
     assert.deepEqual(filtered({ text: 'blog:2368' }), ['Service blog 80 → 2368 → Deployment blog blog:2368 ✓', 'Deployment blog blog:2368 → Deployment blog blog process :2368 ✓']);
+  });
+
+  test('by text: case aside, in the file name too, and the text taken literally', () => {
+    const blog = ['Service blog 80 → 2368 → Deployment blog blog:2368 ✓', 'Deployment blog blog:2368 → Deployment blog blog process :2368 ✓'];
+    assert.deepEqual(filtered({ text: 'BLOG:2368' }), blog);
+    assert.deepEqual(filtered({ text: 'blog/app.y' }), blog);
+    assert.deepEqual(filtered({ text: 'blog.app' }), []);
+    assert.deepEqual(filtered({ text: '2368 (' }), []);
+  });
+
+  test('by text: a chain is followed upstream from a process to its Service', () => {
+    assert.deepEqual(filtered({ text: 'blog process' }), ['Service blog 80 → 2368 → Deployment blog blog:2368 ✓', 'Deployment blog blog:2368 → Deployment blog blog process :2368 ✓']);
+  });
+
+  test('filters combine: a namespace, text and broken only', () => {
+    assert.deepEqual(filtered({ namespace: 'shop', text: 'web', brokenOnly: true }), ['Service web 80 → 8081 → Deployment web ✗ target-port-mismatch']);
+    assert.deepEqual(filtered({ namespace: 'blog', text: 'web' }), []);
+    assert.deepEqual(filtered({ namespace: 'blog', brokenOnly: true }), []);
   });
 
   test('centred on a resource', () => {

@@ -4,7 +4,7 @@
 // have changed (rules/engine.ts).
 
 import { deleteFileText, parsesAlone, setFileText } from '../graph/helm';
-import { PortMapModel, type PortMapData } from '../graph/portMap';
+import { PortMapModel, type PortMap } from '../graph/portMap';
 import { PortGraph } from '../graph/portGraph';
 import { textInputFile } from '../model/kustomization';
 import { parseFileInSteps } from '../model/parse';
@@ -29,6 +29,8 @@ export class Project {
   private changedUris: Set<string> | undefined = new Set();
   /** The port map, kept per subject as the findings are (graph/portMap.ts); made on first use. */
   private portMapModel: PortMapModel | undefined;
+  /** The last map asked for, and the model and graph version it is of. */
+  private portMapData: { model: PortMapModel; version: number; map: PortMap } | undefined;
   /** A first rule run under way in steps (`prepareFindings`): its engine and what is left of the run. */
   private stepping: { engine: RuleEngine; steps: Generator<void, Set<string>, void> } | undefined;
 
@@ -286,11 +288,16 @@ export class Project {
   }
 
   /** The port map of the files this project links together (fixtures are left out), broken links carrying their findings. */
-  portMap(): PortMapData {
+  portMap(): PortMap {
     const findings = this.ownFindingsByUri();
     const settings = this.settingsValue;
     this.portMapModel ??= new PortMapModel(this.graph, () => ruleOptionsOf(settings));
-    return this.portMapModel.data((uri) => findings.get(uri) ?? []);
+    // The findings follow the graph, so one version's map serves every request until the next edit.
+    const version = this.graph.version;
+    if (this.portMapData?.model !== this.portMapModel || this.portMapData.version !== version) {
+      this.portMapData = { model: this.portMapModel, version, map: this.portMapModel.data((uri) => findings.get(uri) ?? []) };
+    }
+    return this.portMapData.map;
   }
 
   findings(uri: string): Finding[] {

@@ -71,8 +71,7 @@ export function portMap(project: Project, params: PortMapParams, where: (uri: st
     return out;
   });
   const edges = filtered.edges.filter((edge) => ids.has(edge.from) && ids.has(edge.to));
-  const namespaces = [...new Set(map.nodes.map((node) => node.namespace))].sort();
-  return { nodes, edges, namespaces, matched: { nodes: filtered.nodes.length, edges: filtered.edges.length }, total: { nodes: map.nodes.length, edges: map.edges.length } };
+  return { nodes, edges, namespaces: [...map.namespaces], matched: { nodes: filtered.nodes.length, edges: filtered.edges.length }, total: { nodes: map.nodes.length, edges: map.edges.length } };
 }
 
 /** The resources a focus names: the one whose text holds the position, or all of the file's. */

@@ -21,24 +21,53 @@ import { StringsByKey } from './valuesByKey';
 
 export type MapNodeKind = 'ingress' | 'route' | 'node-port' | 'load-balancer' | 'service' | 'service-port' | 'workload' | 'container-port' | 'process' | 'missing';
 
-export interface MapNode {
-  /** Stable while the resource keeps its place in its file. */
-  id: string;
-  kind: MapNodeKind;
+/**
+ * A node of the map. What it shows and where it is written are read from its resource when asked,
+ * not kept: a map of 50,000 documents holds some 65,000 nodes, and a name and a place kept for
+ * each were megabytes.
+ */
+export class MapNode {
+  /** Where the node stands in the last assembled map (internal to assembly). */
+  index = -1;
+
+  constructor(
+    /** Stable while the resource keeps its place in its file. */
+    readonly id: string,
+    readonly kind: MapNodeKind,
+    /** The resource it is written in; for what the workspace lacks, the resource that names it. */
+    private readonly owner: Resource,
+    /** What its name is made of: the backend, Service port or container port it stands for, or the name itself. */
+    private readonly source: NameSource,
+    /** Where it is written; undefined for what the workspace lacks. */
+    readonly span: Span | undefined,
+    /** The Service or workload node a port belongs to. */
+    readonly parent: string | undefined,
+    /** What it is deployed with: `build:<kustomization uri>`, `chart:<chart root>`, `folder:<folder uri>`. */
+    readonly unit: string,
+  ) {}
+
   /** What the node shows: `shop a.example.com /`, `web`, `80 (http)`, `Deployment web`, `web:8080`, `process :8080`. */
-  name: string;
+  get name(): string {
+    return nodeName(this.kind, this.owner, this.source);
+  }
+
   /** The namespace it is applied to; `default` where the manifest names none. */
-  namespace: string;
-  /** Where it is written; undefined for what the workspace lacks (a missing Service, pods not in the workspace). */
-  uri: string | undefined;
-  span: Span | undefined;
-  /** The Service or workload node a port belongs to. */
-  parent?: string;
+  get namespace(): string {
+    return namespaceKey(this.owner) || 'default';
+  }
+
+  /** The file it is written in; undefined for what the workspace lacks (a missing Service, pods not in the workspace). */
+  get uri(): string | undefined {
+    return this.kind === 'missing' ? undefined : this.owner.uri;
+  }
+
   /** The id of the resource it belongs to, for centring the map on a resource. */
-  resource?: string;
-  /** What it is deployed with: `build:<kustomization uri>`, `chart:<chart root>`, `folder:<folder uri>`. */
-  unit: string;
+  get resource(): string | undefined {
+    return this.kind === 'missing' ? undefined : this.owner.id;
+  }
 }
+
+type NameSource = string | Backend | ServicePort | ContainerPort | undefined;
 
 export interface MapEdge {
   from: string;
@@ -52,6 +81,31 @@ export interface MapEdge {
 export interface PortMapData {
   nodes: MapNode[];
   edges: MapEdge[];
+}
+
+/** The whole map as the model keeps it: its nodes and edges, and the same graph by position for filters. */
+export interface PortMap extends PortMapData {
+  links: MapLinks;
+  /** Every namespace of the map, sorted. */
+  namespaces: readonly string[];
+}
+
+/**
+ * The map's edges and parents as positions in its node list, so that a filter walks the graph
+ * with arrays of numbers instead of maps of ids built for each request: at 50,000 documents those
+ * maps were megabytes that lived through a collection and stayed until the next full one.
+ */
+export interface MapLinks {
+  /** Where each edge leaves and arrives. */
+  from: Int32Array;
+  to: Int32Array;
+  /** Each node's parent (the Service or workload a port belongs to), or -1. */
+  parent: Int32Array;
+  /** The edges leaving node i are outStart[i] up to outStart[i + 1] (edges are in the order of their from). */
+  outStart: Int32Array;
+  /** The edges arriving at node i are inEdges[inStart[i]] up to inEdges[inStart[i + 1] - 1]. */
+  inStart: Int32Array;
+  inEdges: Int32Array;
 }
 
 /** What the map needs of a finding to mark the link it is about (structurally, a rules/ Finding). */
@@ -79,6 +133,8 @@ interface PieceEdge extends MapEdge {
 /** One subject's part of the map, with the facts its computation read. */
 interface Piece {
   subject: Resource;
+  /** The subject's short key (Names), which its nodes' ids carry. */
+  key: number;
   nodes: MapNode[];
   edges: PieceEdge[];
   deps: string[];
@@ -98,9 +154,11 @@ export class PortMapModel {
   /** The resources each file had at the last update (the graph's arrays: a new array is a change). */
   private readonly seen = new Map<string, readonly Resource[]>();
   private readonly pieces = new Map<string, Piece>();
+  /** The same pieces by their subject's number, for the ends of edges (an id names its resource's number). */
+  private readonly piecesByKey: (Piece | undefined)[] = [];
   /** Fact key → the subjects whose piece read it. */
   private readonly dependents = new StringsByKey();
-  private assembled: { nodes: MapNode[]; edges: PieceEdge[] } | undefined;
+  private assembled: Assembled | undefined;
   private readonly names = new Names();
   recomputed = 0;
 
@@ -110,19 +168,18 @@ export class PortMapModel {
   ) {}
 
   /** The whole map, with each non-ok link that a finding is about marked broken and carrying its rule and message. */
-  data(findingsIn: (uri: string) => readonly MapFinding[]): PortMapData {
-    const { nodes, edges } = this.update();
-    return { nodes, edges: edges.map((edge) => withFinding(edge, findingsIn)) };
+  data(findingsIn: (uri: string) => readonly MapFinding[]): PortMap {
+    const { nodes, edges, links, namespaces } = this.update();
+    return { nodes, edges: edges.map((edge) => withFinding(edge, findingsIn)), links, namespaces };
   }
 
   /** Works out the pieces an edit may have changed. */
-  private update(): { nodes: MapNode[]; edges: PieceEdge[] } {
+  private update(): Assembled {
     const graph = this.graph;
     if (graph.version === this.version && this.assembled) return this.assembled;
     this.recomputed = 0;
     const facts = new Set<string>();
     const toCompute = new Map<string, Resource>();
-    const present = new Set<string>();
     // The first update computes every subject: no fact can add one.
     const first = this.pieces.size === 0;
     const change = (uri: string, before: readonly Resource[], after: readonly Resource[]) => {
@@ -140,20 +197,17 @@ export class PortMapModel {
         for (const resource of before) if (!kept.has(resource.id)) this.names.forget(resource);
       }
     };
+    for (const [uri, before] of this.seen) {
+      if (graph.file(uri)) continue;
+      change(uri, before, []);
+      this.seen.delete(uri);
+    }
     for (const file of graph.files()) {
-      present.add(file.uri);
       const after = graph.resourcesOf(file.uri);
       const before = this.seen.get(file.uri);
       if (before === after) continue;
       change(file.uri, before ?? [], after);
       this.seen.set(file.uri, after);
-    }
-    if (this.seen.size > present.size) {
-      for (const [uri, before] of this.seen) {
-        if (present.has(uri)) continue;
-        change(uri, before, []);
-        this.seen.delete(uri);
-      }
     }
     for (const fact of facts) {
       for (const id of this.dependents.get(fact)) {
@@ -168,10 +222,11 @@ export class PortMapModel {
       if (!piece) continue;
       this.recomputed++;
       this.pieces.set(subject.id, piece);
+      this.piecesByKey[piece.key] = piece;
       for (const dep of piece.deps) this.dependents.add(dep, subject.id);
     }
     this.version = graph.version;
-    this.assembled = assemble(this.pieces.values());
+    this.assembled = assemble(this.pieces, (key) => this.piecesByKey[key]);
     return this.assembled;
   }
 
@@ -179,6 +234,7 @@ export class PortMapModel {
     const piece = this.pieces.get(id);
     if (!piece) return;
     this.pieces.delete(id);
+    if (this.piecesByKey[piece.key] === piece) this.piecesByKey[piece.key] = undefined;
     for (const dep of piece.deps) this.dependents.remove(dep, id);
   }
 }
@@ -187,7 +243,7 @@ export class PortMapModel {
 function computePiece(graph: PortGraph, subject: Resource, options: GraphOptions, names: Names): Piece | undefined {
   if (!subject.service && !subject.workload && !subject.ingress && !subject.route) return undefined;
   const deps = new Set<string>();
-  const piece: Piece = { subject, nodes: [], edges: [], deps: [] };
+  const piece: Piece = { subject, key: names.number(subject), nodes: [], edges: [], deps: [] };
   graph.recorder = (key) => deps.add(key);
   try {
     if (subject.service) servicePiece(graph, subject, options, names, piece);
@@ -212,7 +268,7 @@ function computePiece(graph: PortGraph, subject: Resource, options: GraphOptions
 function entryPiece(graph: PortGraph, resource: Resource, names: Names, piece: Piece): void {
   const backends = [...(resource.ingress?.backends ?? []), ...(resource.route?.backends ?? [])];
   for (const backend of backends) {
-    const entry = drawnNode(names, resource, resource.ingress ? 'ingress' : 'route', `entry:${names.key(resource)}:${backend.span.start}`, entryName(resource, backend), backend.serviceName.span);
+    const entry = drawnNode(names, resource, resource.ingress ? 'ingress' : 'route', `entry:${names.key(resource)}:${backend.span.start}`, backend, backend.serviceName.span);
     piece.nodes.push(entry);
     const evidence = [{ uri: resource.uri, span: backend.span, rules: ENTRY_RULES }];
     const resolution = resolveBackendService(graph, resource, backend);
@@ -244,14 +300,12 @@ function entryPiece(graph: PortGraph, resource: Resource, names: Names, piece: P
 
 function servicePiece(graph: PortGraph, service: Resource, options: GraphOptions, names: Names, piece: Piece): void {
   const spec = service.service!;
-  const serviceNode = drawnNode(names, service, 'service', serviceId(names, service), service.name?.value ?? service.templatedName ?? '(unnamed)', service.name?.span ?? service.kindSpan);
+  const serviceNode = drawnNode(names, service, 'service', serviceId(names, service), undefined, service.name?.span ?? service.kindSpan);
   piece.nodes.push(serviceNode);
   for (const servicePort of spec.ports) {
-    piece.nodes.push(drawnNode(names, service, 'service-port', servicePortId(names, service, servicePort), servicePortName(servicePort), servicePort.port?.span ?? servicePort.span, serviceNode.id));
+    piece.nodes.push(drawnNode(names, service, 'service-port', servicePortId(names, service, servicePort), servicePort, servicePort.port?.span ?? servicePort.span, serviceNode.id));
     if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
-      const nodePort = servicePort.nodePort?.kind === 'number' ? servicePort.nodePort.number : undefined;
-      const external = spec.type === 'LoadBalancer' ? `LoadBalancer :${nodePort ?? portText(servicePort.port)}` : `NodePort :${nodePort ?? 'auto'}`;
-      const entry = drawnNode(names, service, spec.type === 'LoadBalancer' ? 'load-balancer' : 'node-port', `entry:${names.key(service)}:port${servicePort.index}`, external, servicePort.nodePort?.span ?? spec.typeSpan ?? servicePort.span);
+      const entry = drawnNode(names, service, spec.type === 'LoadBalancer' ? 'load-balancer' : 'node-port', `entry:${names.key(service)}:port${servicePort.index}`, servicePort, servicePort.nodePort?.span ?? spec.typeSpan ?? servicePort.span);
       piece.nodes.push(entry);
       piece.edges.push(pieceEdge(entry.id, servicePortId(names, service, servicePort), 'ok'));
     }
@@ -292,14 +346,11 @@ function servicePiece(graph: PortGraph, service: Resource, options: GraphOptions
 }
 
 function workloadPiece(graph: PortGraph, workload: Resource, options: GraphOptions, names: Names, piece: Piece): void {
-  const workloadNode = drawnNode(names, workload, 'workload', workloadId(names, workload), `${workload.kind} ${workload.name?.value ?? workload.templatedName ?? '(unnamed)'}`, workload.name?.span ?? workload.kindSpan);
+  const workloadNode = drawnNode(names, workload, 'workload', workloadId(names, workload), undefined, workload.name?.span ?? workload.kindSpan);
   piece.nodes.push(workloadNode);
   for (const container of servingContainers(workload)) {
     const containerName = container.name?.value ?? '?';
-    for (const port of container.ports) {
-      const name = `${containerName}:${portText(port.containerPort)}${port.name ? ` (${port.name.value})` : ''}${port.protocol !== 'TCP' ? `/${port.protocol}` : ''}`;
-      piece.nodes.push(drawnNode(names, workload, 'container-port', containerPortId(names, workload, port), name, port.containerPort?.span ?? port.span, workloadNode.id));
-    }
+    for (const port of container.ports) piece.nodes.push(drawnNode(names, workload, 'container-port', containerPortId(names, workload, port), port, port.containerPort?.span ?? port.span, workloadNode.id));
     // One process edge a container: from the declared port its process binds, else from the first.
     const numberOf = (port: ContainerPort) => (port.containerPort?.kind === 'number' ? port.containerPort.number : undefined);
     let boundPort = container.ports[0];
@@ -326,23 +377,33 @@ function workloadPiece(graph: PortGraph, workload: Resource, options: GraphOptio
 
 /** Short keys for resources and one string per unit, shared by every piece of a model. */
 class Names {
-  private readonly keys = new Map<string, string>();
-  private readonly units = new Map<string, string>();
+  private readonly keys = new Map<string, number>();
+  /** Keys let go of, for the next resource (ids need only be unique within one map). */
+  private readonly free: number[] = [];
   private next = 0;
+  private readonly units = new Map<string, string>();
 
-  /** The resource's key in node ids: stable while its id (its file and place there) is. */
-  key(resource: Resource): string {
+  /** The resource's number: stable while its id (its file and place there) is. */
+  number(resource: Resource): number {
     let key = this.keys.get(resource.id);
     if (key === undefined) {
-      key = (this.next++).toString(36);
+      key = this.free.pop() ?? this.next++;
       this.keys.set(resource.id, key);
     }
     return key;
   }
 
+  /** The resource's key in node ids: its number in base 36. */
+  key(resource: Resource): string {
+    return this.number(resource).toString(36);
+  }
+
   /** Lets go of the key of a resource its file no longer holds. */
   forget(resource: Resource): void {
+    const key = this.keys.get(resource.id);
+    if (key === undefined) return;
     this.keys.delete(resource.id);
+    this.free.push(key);
   }
 
   /** The unit a resource is deployed with, one string for every node of that unit. */
@@ -355,8 +416,14 @@ class Names {
   }
 }
 
-function newNode(id: string, kind: MapNodeKind, name: string, namespace: string, uri: string | undefined, span: Span | undefined, parent: string | undefined, resource: string | undefined, unit: string): MapNode {
-  return { id: flat(id), kind, name: flat(name), namespace, uri, span, parent, resource, unit };
+/** A node written in the workspace, in the resource it belongs to. */
+function drawnNode(names: Names, resource: Resource, kind: MapNodeKind, id: string, source: NameSource, span: Span | undefined, parent?: string): MapNode {
+  return new MapNode(flat(id), kind, resource, typeof source === 'string' ? flat(source) : source, span, parent, names.unit(resource));
+}
+
+/** A node for what the workspace lacks, in the namespace and unit of the resource that names it. */
+function missingNode(names: Names, from: Resource, id: string, name: string): MapNode {
+  return new MapNode(flat(id), 'missing', from, flat(name), undefined, undefined, names.unit(from));
 }
 
 /**
@@ -372,14 +439,27 @@ function flat(text: string): string {
 
 const FLATTENS = /\n/;
 
-/** A node written in the workspace, in the resource it belongs to. */
-function drawnNode(names: Names, resource: Resource, kind: MapNodeKind, id: string, name: string, span: Span | undefined, parent?: string): MapNode {
-  return newNode(id, kind, name, namespaceKey(resource) || 'default', resource.uri, span, parent, resource.id, names.unit(resource));
-}
-
-/** A node for what the workspace lacks, in the namespace and unit of the resource that names it. */
-function missingNode(names: Names, from: Resource, id: string, name: string): MapNode {
-  return newNode(id, 'missing', name, namespaceKey(from) || 'default', undefined, undefined, undefined, undefined, names.unit(from));
+/** The name of a node, from what it stands for (see MapNode.name). */
+function nodeName(kind: MapNodeKind, owner: Resource, source: NameSource): string {
+  if (typeof source === 'string') return source;
+  switch (kind) {
+    case 'ingress':
+    case 'route':
+      return entryName(owner, source as Backend);
+    case 'service':
+      return owner.name?.value ?? owner.templatedName ?? '(unnamed)';
+    case 'service-port':
+      return servicePortName(source as ServicePort);
+    case 'node-port':
+    case 'load-balancer':
+      return externalName(owner, source as ServicePort);
+    case 'workload':
+      return `${owner.kind} ${owner.name?.value ?? owner.templatedName ?? '(unnamed)'}`;
+    case 'container-port':
+      return containerPortName(owner, source as ContainerPort);
+    default:
+      return '';
+  }
 }
 
 function pieceEdge(from: string, to: string, state: LinkState, problem?: string, evidence?: Evidence[]): PieceEdge {
@@ -406,6 +486,16 @@ function processId(names: Names, workload: Resource, container: Container): stri
   return `wl:${names.key(workload)}:process:${container.span.start}`;
 }
 
+function externalName(service: Resource, servicePort: ServicePort): string {
+  const nodePort = servicePort.nodePort?.kind === 'number' ? servicePort.nodePort.number : undefined;
+  return service.service?.type === 'LoadBalancer' ? `LoadBalancer :${nodePort ?? portText(servicePort.port)}` : `NodePort :${nodePort ?? 'auto'}`;
+}
+
+function containerPortName(workload: Resource, port: ContainerPort): string {
+  const container = workload.workload?.containers.find((candidate) => candidate.ports.includes(port));
+  return `${container?.name?.value ?? '?'}:${portText(port.containerPort)}${port.name ? ` (${port.name.value})` : ''}${port.protocol !== 'TCP' ? `/${port.protocol}` : ''}`;
+}
+
 function servicePortName(servicePort: ServicePort): string {
   const target = servicePort.targetPort ? ` → ${portText(servicePort.targetPort)}` : '';
   return `${portText(servicePort.port)}${servicePort.name ? ` (${servicePort.name.value})` : ''}${servicePort.protocol !== 'TCP' ? `/${servicePort.protocol}` : ''}${target}`;
@@ -427,30 +517,99 @@ export function unitOf(resource: Resource): string {
 // ---------------------------------------------------------------------------------------------
 // Assembly
 
-/** Every piece's nodes (one of each id) and edges, in a stable order: by namespace, file, place. */
-function assemble(pieces: Iterable<Piece>): { nodes: MapNode[]; edges: PieceEdge[] } {
-  const nodes = new Map<string, MapNode>();
-  const edges: PieceEdge[] = [];
-  for (const piece of pieces) {
-    for (const node of piece.nodes) if (!nodes.has(node.id)) nodes.set(node.id, node);
-    edges.push(...piece.edges);
-  }
-  const sorted = [...nodes.values()].sort(compareNodes);
-  const order = new Map(sorted.map((node, index) => [node.id, index]));
-  // An edge to a node no piece draws (a subject the last edit took away) waits for its own subject's update.
-  const drawn = edges.filter((edge) => order.has(edge.from) && order.has(edge.to));
-  drawn.sort((a, b) => order.get(a.from)! - order.get(b.from)! || order.get(a.to)! - order.get(b.to)!);
-  return { nodes: sorted, edges: dedupeEdges(drawn) };
+interface Assembled {
+  nodes: MapNode[];
+  edges: PieceEdge[];
+  links: MapLinks;
+  namespaces: string[];
 }
 
-function dedupeEdges(edges: PieceEdge[]): PieceEdge[] {
-  const seen = new Set<string>();
-  return edges.filter((edge) => {
-    const key = `${edge.from}\u0000${edge.to}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+/**
+ * Every piece's nodes (one of each id) and edges, in a stable order: by namespace, file, place.
+ * An edge finds its ends through the pieces (an id names its resource's number), not through a map
+ * of every id: at 50,000 documents such maps were megabytes made again at each edit.
+ */
+function assemble(pieceMap: ReadonlyMap<string, Piece>, pieceByKey: (key: number) => Piece | undefined): Assembled {
+  const pieces = { [Symbol.iterator]: () => pieceMap.values() };
+  const nodes: MapNode[] = [];
+  // What the workspace lacks may be named by several pieces (two Ingresses to one missing Service): one node.
+  const missing = new Map<string, MapNode>();
+  let edgeCount = 0;
+  for (const piece of pieces) {
+    for (const node of piece.nodes) {
+      if (node.kind === 'missing') {
+        if (missing.has(node.id)) continue;
+        missing.set(node.id, node);
+      }
+      nodes.push(node);
+    }
+    edgeCount += piece.edges.length;
+  }
+  nodes.sort(compareNodes);
+  nodes.forEach((node, index) => (node.index = index));
+  const endOf = (id: string, piece: Piece): number => {
+    if (id.startsWith('missing:')) return missing.get(id)?.index ?? -1;
+    const own = piece.nodes.find((node) => node.id === id);
+    if (own) return own.index;
+    const other = pieceByKey(parseInt(id.slice(id.indexOf(':') + 1), 36));
+    return other?.nodes.find((node) => node.id === id)?.index ?? -1;
+  };
+  // A port's parent (its Service or workload) is drawn by the same piece.
+  const parent = new Int32Array(nodes.length).fill(-1);
+  for (const piece of pieces) {
+    for (const node of piece.nodes) {
+      if (node.parent !== undefined) parent[node.index] = piece.nodes.find((candidate) => candidate.id === node.parent)?.index ?? -1;
+    }
+  }
+  const all: PieceEdge[] = [];
+  const from = new Int32Array(edgeCount);
+  const to = new Int32Array(edgeCount);
+  for (const piece of pieces) {
+    for (const edge of piece.edges) {
+      // An edge to a node no piece draws (a subject the last edit took away) waits for its own subject's update.
+      const start = endOf(edge.from, piece);
+      const end = start >= 0 ? endOf(edge.to, piece) : -1;
+      if (end < 0) continue;
+      from[all.length] = start;
+      to[all.length] = end;
+      all.push(edge);
+    }
+  }
+  const order = new Int32Array(all.length).map((_, index) => index).sort((a, b) => from[a] - from[b] || to[a] - to[b]);
+  const edges: PieceEdge[] = [];
+  const links = { from: new Int32Array(all.length), to: new Int32Array(all.length) };
+  for (const index of order) {
+    // One edge between two nodes (two subjects may draw the same link).
+    const last = edges.length - 1;
+    if (last >= 0 && links.from[last] === from[index] && links.to[last] === to[index]) continue;
+    links.from[edges.length] = from[index];
+    links.to[edges.length] = to[index];
+    edges.push(all[index]);
+  }
+  const namespaces = new Set<string>();
+  let previous: string | undefined;
+  for (const node of nodes) {
+    const namespace = node.namespace;
+    if (namespace !== previous) namespaces.add((previous = namespace));
+  }
+  return { nodes, edges, links: linksOf(nodes, links.from.slice(0, edges.length), links.to.slice(0, edges.length), parent), namespaces: [...namespaces].sort() };
+}
+
+function linksOf(nodes: readonly MapNode[], from: Int32Array, to: Int32Array, parent: Int32Array): MapLinks {
+  const outStart = new Int32Array(nodes.length + 1);
+  const inStart = new Int32Array(nodes.length + 1);
+  for (let index = 0; index < from.length; index++) {
+    outStart[from[index] + 1]++;
+    inStart[to[index] + 1]++;
+  }
+  for (let i = 0; i < nodes.length; i++) {
+    outStart[i + 1] += outStart[i];
+    inStart[i + 1] += inStart[i];
+  }
+  const inEdges = new Int32Array(from.length);
+  const filled = inStart.slice(0, nodes.length);
+  for (let index = 0; index < from.length; index++) inEdges[filled[to[index]]++] = index;
+  return { from, to, parent, outStart, inStart, inEdges };
 }
 
 /** Namespace, then the chain's own order (entries, Services, workloads), then file and place. */
@@ -508,86 +667,102 @@ export interface PortMapFilter {
   resources?: readonly string[];
 }
 
-/** The part of a map a filter keeps: whole chains through what it picks, with the Services and workloads their ports belong to. */
-export function filterPortMap(map: PortMapData, filter: PortMapFilter, fileName: (uri: string) => string = (uri) => uri): PortMapData {
-  let nodes = map.nodes;
-  let edges = map.edges;
+/**
+ * The part of a map a filter keeps: whole chains through what it picks, with the Services and
+ * workloads their ports belong to. It marks positions in arrays of bytes and walks the map's links,
+ * so a request allocates little beyond what it returns.
+ */
+export function filterPortMap(map: PortMap, filter: PortMapFilter, fileName: (uri: string) => string = (uri) => uri): PortMapData {
+  const { nodes, edges, links } = map;
+  const count = nodes.length;
+  // 1 for each node still in the map.
+  const kept = new Uint8Array(count).fill(1);
   if (filter.namespace) {
     const namespace = filter.namespace;
-    nodes = nodes.filter((node) => node.namespace === namespace);
-    edges = edgesWithin(edges, nodes);
+    for (let i = 0; i < count; i++) if (nodes[i].namespace !== namespace) kept[i] = 0;
   }
-  const seeds: MapNode[] = [];
-  if (filter.resources && filter.resources.length > 0) {
-    const wanted = new Set(filter.resources);
-    seeds.push(...nodes.filter((node) => node.resource !== undefined && wanted.has(node.resource)));
-  }
-  if (filter.text && filter.text.trim() !== '') {
-    const text = filter.text.trim().toLowerCase();
-    const picked = nodes.filter((node) => node.name.toLowerCase().includes(text) || node.kind.includes(text) || (node.uri !== undefined && fileName(node.uri).toLowerCase().includes(text)));
-    if (seeds.length > 0) {
-      const ids = new Set(picked.map((node) => node.id));
-      seeds.splice(0, seeds.length, ...seeds.filter((node) => ids.has(node.id)));
-    } else {
-      seeds.push(...picked);
+  const resources = filter.resources && filter.resources.length > 0 ? new Set(filter.resources) : undefined;
+  const text = filter.text?.trim().toLowerCase() ?? '';
+  if (resources || text !== '') {
+    const seeds = new Uint8Array(count);
+    const matches = text !== '' ? textMatcher(text, fileName) : undefined;
+    for (let i = 0; i < count; i++) {
+      if (!kept[i]) continue;
+      const node = nodes[i];
+      if (resources && (node.resource === undefined || !resources.has(node.resource))) continue;
+      if (matches && !matches(node)) continue;
+      seeds[i] = 1;
     }
+    const through = chainsThrough(links, kept, seeds);
+    for (let i = 0; i < count; i++) kept[i] &= through[i];
   }
-  if ((filter.resources && filter.resources.length > 0) || (filter.text && filter.text.trim() !== '')) {
-    const kept = chainsThrough(nodes, edges, seeds);
-    nodes = nodes.filter((node) => kept.has(node.id));
-    edges = edgesWithin(edges, nodes);
-  }
+  const keptEdge = (index: number) => kept[links.from[index]] === 1 && kept[links.to[index]] === 1 && (!filter.brokenOnly || edges[index].state === 'broken');
   if (filter.brokenOnly) {
-    edges = edges.filter((edge) => edge.state === 'broken');
-    const ends = new Set(edges.flatMap((edge) => [edge.from, edge.to]));
-    nodes = withParents(nodes, ends);
-  }
-  return { nodes, edges };
-}
-
-/** Seeds (and the ports of seeded Services and workloads), everything downstream and upstream of them, and their parents. */
-function chainsThrough(nodes: readonly MapNode[], edges: readonly MapEdge[], seeds: readonly MapNode[]): Set<string> {
-  const start = new Set(seeds.map((node) => node.id));
-  for (const node of nodes) if (node.parent !== undefined && start.has(node.parent)) start.add(node.id);
-  const out = new Map<string, string[]>();
-  const into = new Map<string, string[]>();
-  for (const edge of edges) {
-    push(out, edge.from, edge.to);
-    push(into, edge.to, edge.from);
-  }
-  const kept = new Set(start);
-  for (const next of [out, into]) {
-    const queue = [...start];
-    const visited = new Set(start);
-    while (queue.length > 0) {
-      const id = queue.pop()!;
-      for (const neighbour of next.get(id) ?? []) {
-        if (visited.has(neighbour)) continue;
-        visited.add(neighbour);
-        kept.add(neighbour);
-        queue.push(neighbour);
-      }
+    // Only the ends of broken links stay, with the Services and workloads their ports belong to.
+    const ends = new Uint8Array(count);
+    for (let index = 0; index < edges.length; index++) {
+      if (!keptEdge(index)) continue;
+      ends[links.from[index]] = 1;
+      ends[links.to[index]] = 1;
     }
+    for (let i = 0; i < count; i++) if (ends[i] && links.parent[i] >= 0) ends[links.parent[i]] = 1;
+    for (let i = 0; i < count; i++) kept[i] &= ends[i];
   }
-  return new Set(withParents(nodes, kept).map((node) => node.id));
+  const out: PortMapData = { nodes: [], edges: [] };
+  for (let i = 0; i < count; i++) if (kept[i]) out.nodes.push(nodes[i]);
+  for (let index = 0; index < edges.length; index++) if (keptEdge(index)) out.edges.push(edges[index]);
+  return out;
 }
 
-/** The nodes named, and the Services and workloads whose ports they are. */
-function withParents(nodes: readonly MapNode[], ids: ReadonlySet<string>): MapNode[] {
-  const wanted = new Set(ids);
-  for (const node of nodes) if (ids.has(node.id) && node.parent !== undefined) wanted.add(node.parent);
-  return nodes.filter((node) => wanted.has(node.id));
+/** Whether a node's name, kind or file contains the text (already lower case), case aside. */
+function textMatcher(text: string, fileName: (uri: string) => string): (node: MapNode) => boolean {
+  const pattern = new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'iu');
+  // Nodes come by file, so the last file's answer serves the nodes after it.
+  let lastUri: string | undefined;
+  let lastMatched = false;
+  return (node) => {
+    if (pattern.test(node.name) || node.kind.includes(text)) return true;
+    if (node.uri === undefined) return false;
+    if (node.uri !== lastUri) {
+      lastUri = node.uri;
+      lastMatched = pattern.test(fileName(node.uri));
+    }
+    return lastMatched;
+  };
 }
 
-function edgesWithin(edges: readonly MapEdge[], nodes: readonly MapNode[]): MapEdge[] {
-  const ids = new Set(nodes.map((node) => node.id));
-  return edges.filter((edge) => ids.has(edge.from) && ids.has(edge.to));
-}
-
-function push(map: Map<string, string[]>, key: string, value: string): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+/**
+ * The nodes on a chain through the seeds: the seeds and the ports of seeded Services and
+ * workloads, everything downstream and upstream of them among the kept nodes, and their parents.
+ */
+function chainsThrough(links: MapLinks, kept: Uint8Array, seeds: Uint8Array): Uint8Array {
+  const count = kept.length;
+  const start = seeds.slice();
+  for (let i = 0; i < count; i++) if (kept[i] && links.parent[i] >= 0 && seeds[links.parent[i]]) start[i] = 1;
+  const through = start.slice();
+  const walk = (next: (node: number, visit: (other: number) => void) => void) => {
+    const visited = start.slice();
+    const queue: number[] = [];
+    for (let i = 0; i < count; i++) if (start[i]) queue.push(i);
+    while (queue.length > 0) {
+      next(queue.pop()!, (other) => {
+        if (!kept[other] || visited[other]) return;
+        visited[other] = 1;
+        through[other] = 1;
+        queue.push(other);
+      });
+    }
+  };
+  const { from, to, outStart, inStart, inEdges } = links;
+  const alive = (index: number) => kept[from[index]] === 1 && kept[to[index]] === 1;
+  walk((node, visit) => {
+    for (let index = outStart[node]; index < outStart[node + 1]; index++) if (alive(index)) visit(to[index]);
+  });
+  walk((node, visit) => {
+    for (let at = inStart[node]; at < inStart[node + 1]; at++) if (alive(inEdges[at])) visit(from[inEdges[at]]);
+  });
+  for (let i = 0; i < count; i++) if (through[i] && kept[i] && links.parent[i] >= 0) through[links.parent[i]] = 1;
+  return through;
 }
 
 /** The 1-based line of a node in its file, or undefined for what the workspace lacks. */
