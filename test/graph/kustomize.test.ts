@@ -218,6 +218,69 @@ metadata: {name: svc}
   });
 });
 
+describe('kustomize layer: label maps shared within a file', () => {
+  // The parser makes equal label maps of one file one map (model/compact.ts SharedMaps): a build
+  // that changes one of them must leave the others as they are.
+  const shared = `
+# --- base/kustomization.yaml
+resources: [app.yaml]
+# --- base/app.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: app, labels: {app: app}}
+spec:
+  selector: {matchLabels: {app: app}}
+  template:
+    metadata: {labels: {app: app}}
+    spec: {containers: [{name: app, image: app}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: app, labels: {app: app}}
+spec:
+  selector: {app: app}
+  ports: [{port: 80}]
+`;
+
+  test('labels without selectors change the labels, not the selectors beside them', () => {
+    const files = filesOf(`${shared}
+# --- overlays/dev/kustomization.yaml
+resources: [../../base]
+labels:
+  - pairs: {team: shop}
+    includeTemplates: true
+`);
+    const [deployment, service] = effectiveResources(files).get(`${ROOT}base/app.yaml`)!;
+    assert.deepEqual([...deployment.labels], [['app', 'app'], ['team', 'shop']]);
+    assert.deepEqual([...deployment.workload!.podLabels], [['app', 'app'], ['team', 'shop']]);
+    assert.deepEqual([...deployment.workload!.selector!.matchLabels], [['app', 'app']]);
+    assert.deepEqual([...service.labels], [['app', 'app'], ['team', 'shop']]);
+    assert.deepEqual([...service.service!.selector!.matchLabels], [['app', 'app']]);
+    // The file's own resources are untouched.
+    const own = files.get(`${ROOT}base/app.yaml`)!.resources;
+    assert.deepEqual([...own[0].labels], [['app', 'app']]);
+    assert.equal(own[0].labels, own[1].service!.selector!.matchLabels);
+  });
+
+  test('a patch of one label map leaves the equal maps as they are', () => {
+    const files = filesOf(`${shared}
+# --- overlays/dev/kustomization.yaml
+resources: [../../base]
+patches:
+  - target: {kind: Deployment, name: app}
+    patch: |-
+      - op: add
+        path: /spec/template/metadata/labels/version
+        value: v2
+`);
+    const [deployment, service] = effectiveResources(files).get(`${ROOT}base/app.yaml`)!;
+    assert.deepEqual([...deployment.workload!.podLabels], [['app', 'app'], ['version', 'v2']]);
+    assert.deepEqual([...deployment.labels], [['app', 'app']]);
+    assert.deepEqual([...deployment.workload!.selector!.matchLabels], [['app', 'app']]);
+    assert.deepEqual([...service.service!.selector!.matchLabels], [['app', 'app']]);
+  });
+});
+
 describe('kustomize layer: edits', () => {
   const workspace = `
 # --- base/kustomization.yaml

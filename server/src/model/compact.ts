@@ -23,3 +23,22 @@ export function compactSet<T>(set: ReadonlySet<T>): ReadonlySet<T> {
 export function exactArray<T>(items: T[]): T[] {
   return items.length === 0 ? [] : items.slice();
 }
+
+/**
+ * One map for equal string maps: the labels of a Deployment, its selector and its pod template's
+ * labels are often the same pairs, and so are a Service's labels and selector beside them. Model
+ * maps are never changed in place (kustomize builds assign new ones), so equal maps can be one.
+ */
+export class SharedMaps {
+  private readonly byPairs = new Map<string, ReadonlyMap<string, string>>();
+
+  share(map: ReadonlyMap<string, string>): ReadonlyMap<string, string> {
+    if (map.size === 0) return map;
+    let pairs = '';
+    for (const [key, value] of map) pairs += `${key}\u0000${value}\u0000`;
+    const held = this.byPairs.get(pairs);
+    if (held) return held;
+    this.byPairs.set(pairs, map);
+    return map;
+  }
+}

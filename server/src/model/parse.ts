@@ -1,7 +1,7 @@
 // Text → resources with ranges. Total: any input, however broken, gives a ParsedFile.
 
 import { Composer, isMap, isScalar, isSeq, parseDocument, Parser, type Document } from 'yaml';
-import { exactArray } from './compact';
+import { exactArray, SharedMaps } from './compact';
 import { newParsedFile, readDisableDirectives } from './text';
 import { readEmbeddedWorkloads, readResource } from './resources';
 import { scanTemplate } from './template';
@@ -45,6 +45,7 @@ export function* parseFileInSteps(uri: string, text: string, version = 0, chart?
   try {
     yield* readDocuments(file, chart, previous);
     file.resources = exactArray(file.resources);
+    shareEqualMaps(file.resources);
     file.notes = exactArray(file.notes);
     if (VALUES_FILE.test(uri)) file.helmValues = readHelmValues(text);
   } catch (error) {
@@ -204,6 +205,22 @@ function isSpan(value: object): value is Span {
  * A deep copy of model data with every span moved by `delta`. The resource reader writes `{0, 0}`
  * for a node without a range, which a fresh parse leaves at 0 too, so such spans stay put.
  */
+/** Makes the equal label and selector maps of one file's resources one map each (SharedMaps). */
+function shareEqualMaps(resources: readonly Resource[]): void {
+  const maps = new SharedMaps();
+  for (const resource of resources) {
+    resource.labels = maps.share(resource.labels);
+    resource.annotations = maps.share(resource.annotations);
+    const workload = resource.workload;
+    if (workload) {
+      workload.podLabels = maps.share(workload.podLabels);
+      if (workload.selector) workload.selector.matchLabels = maps.share(workload.selector.matchLabels);
+    }
+    if (resource.service?.selector) resource.service.selector.matchLabels = maps.share(resource.service.selector.matchLabels);
+    if (resource.networkPolicy?.podSelector) resource.networkPolicy.podSelector.matchLabels = maps.share(resource.networkPolicy.podSelector.matchLabels);
+  }
+}
+
 function moveSpans(value: unknown, delta: number): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map((item) => moveSpans(item, delta));
