@@ -153,9 +153,12 @@ export class PortMapModel {
   private version = -1;
   /** The resources each file had at the last update (the graph's arrays: a new array is a change). */
   private readonly seen = new Map<string, readonly Resource[]>();
-  private readonly pieces = new Map<string, Piece>();
-  /** The same pieces by their subject's number, for the ends of edges (an id names its resource's number). */
-  private readonly piecesByKey: (Piece | undefined)[] = [];
+  /**
+   * The pieces by their subject's number (Names): an edge finds its ends through them, since an id
+   * names its resource's number, and a subject finds its piece through its number.
+   */
+  private readonly pieces: (Piece | undefined)[] = [];
+  private pieceCount = 0;
   /** Fact key → the subjects whose piece read it. */
   private readonly dependents = new StringsByKey();
   private assembled: Assembled | undefined;
@@ -181,7 +184,7 @@ export class PortMapModel {
     const facts = new Set<string>();
     const toCompute = new Map<string, Resource>();
     // The first update computes every subject: no fact can add one.
-    const first = this.pieces.size === 0;
+    const first = this.pieceCount === 0;
     const change = (uri: string, before: readonly Resource[], after: readonly Resource[]) => {
       if (!first) facts.add(`file:${uri}`);
       for (const resource of before) {
@@ -211,7 +214,7 @@ export class PortMapModel {
     }
     for (const fact of facts) {
       for (const id of this.dependents.get(fact)) {
-        const piece = this.pieces.get(id);
+        const piece = this.pieceOf(id);
         if (piece && !toCompute.has(id)) toCompute.set(id, piece.subject);
       }
     }
@@ -221,20 +224,25 @@ export class PortMapModel {
       const piece = computePiece(graph, subject, options, this.names);
       if (!piece) continue;
       this.recomputed++;
-      this.pieces.set(subject.id, piece);
-      this.piecesByKey[piece.key] = piece;
+      this.pieces[piece.key] = piece;
+      this.pieceCount++;
       for (const dep of piece.deps) this.dependents.add(dep, subject.id);
     }
     this.version = graph.version;
-    this.assembled = assemble(this.pieces, (key) => this.piecesByKey[key]);
+    this.assembled = assemble(this.pieces);
     return this.assembled;
   }
 
+  private pieceOf(id: string): Piece | undefined {
+    const key = this.names.numberOf(id);
+    return key === undefined ? undefined : this.pieces[key];
+  }
+
   private drop(id: string): void {
-    const piece = this.pieces.get(id);
+    const piece = this.pieceOf(id);
     if (!piece) return;
-    this.pieces.delete(id);
-    if (this.piecesByKey[piece.key] === piece) this.piecesByKey[piece.key] = undefined;
+    this.pieces[piece.key] = undefined;
+    this.pieceCount--;
     for (const dep of piece.deps) this.dependents.remove(dep, id);
   }
 }
@@ -393,6 +401,11 @@ class Names {
     return key;
   }
 
+  /** The number of the resource of this id, where it has one. */
+  numberOf(id: string): number | undefined {
+    return this.keys.get(id);
+  }
+
   /** The resource's key in node ids: its number in base 36. */
   key(resource: Resource): string {
     return this.number(resource).toString(36);
@@ -529,8 +542,9 @@ interface Assembled {
  * An edge finds its ends through the pieces (an id names its resource's number), not through a map
  * of every id: at 50,000 documents such maps were megabytes made again at each edit.
  */
-function assemble(pieceMap: ReadonlyMap<string, Piece>, pieceByKey: (key: number) => Piece | undefined): Assembled {
-  const pieces = { [Symbol.iterator]: () => pieceMap.values() };
+function assemble(byKey: readonly (Piece | undefined)[]): Assembled {
+  const pieces = byKey.filter((piece) => piece !== undefined);
+  const pieceByKey = (key: number) => byKey[key];
   const nodes: MapNode[] = [];
   // What the workspace lacks may be named by several pieces (two Ingresses to one missing Service): one node.
   const missing = new Map<string, MapNode>();
