@@ -123,7 +123,7 @@ export class PortGraph {
   /** Files whose indexed resources changed since `takeChanges`, with the resources they had before. */
   private readonly changes = new Map<string, readonly Resource[]>();
   /** Files' own resources by identity (graph/units.ts), for the same definition repeated in another file. */
-  private readonly definitions = new Map<string, Resource[]>();
+  private readonly definitions = new ValuesByKey<Resource>();
   /** The same-text groups of an identity's definitions (copiesOf), worked out on first use after a change. */
   private readonly copyGroups = new Map<string, Map<Resource, Resource[]>>();
 
@@ -248,7 +248,7 @@ export class PortGraph {
     if (resource.variant || resource.templated) return alone;
     const identity = identityOf(resource);
     const definitions = this.definitions.get(identity);
-    if (!definitions || definitions.length < 2) {
+    if (definitions.length < 2) {
       this.recorder?.(`copy:${identity}`);
       return alone;
     }
@@ -596,20 +596,17 @@ export class PortGraph {
     this.resourceTotal += step;
     if (!resource.variant) {
       const identity = identityOf(resource);
-      const list = this.definitions.get(identity);
       this.copyGroups.delete(identity);
       if (add) {
-        if (list) {
-          list.push(resource);
+        const had = this.definitions.has(identity);
+        this.definitions.add(identity, resource);
+        if (had) {
           // Alternatives get their text's hash now, so that the facts they provide name it (providedKeys).
-          if (list.length === 2) this.fingerprintHash(list[0]);
+          const all = this.definitions.get(identity);
+          if (all.length === 2) this.fingerprintHash(all[0]);
           this.fingerprintHash(resource);
-        } else this.definitions.set(identity, [resource]);
-      } else if (list) {
-        const at = list.indexOf(resource);
-        if (at >= 0) list.splice(at, 1);
-        if (list.length === 0) this.definitions.delete(identity);
-      }
+        }
+      } else this.definitions.remove(identity, resource);
     }
     if (resource.workload) {
       if (add) ns.workloads.add(resource);

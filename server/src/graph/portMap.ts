@@ -137,7 +137,8 @@ interface Piece {
   key: number;
   nodes: MapNode[];
   edges: PieceEdge[];
-  deps: string[];
+  /** The facts it read: one key as itself (most pieces read one), or several. */
+  deps: string | readonly string[];
 }
 
 const ENTRY_RULES = ['ingress-service-missing', 'ingress-port-mismatch', 'route-port-missing'];
@@ -226,7 +227,7 @@ export class PortMapModel {
       this.recomputed++;
       this.pieces[piece.key] = piece;
       this.pieceCount++;
-      for (const dep of piece.deps) this.dependents.add(dep, subject.id);
+      for (const dep of depsOf(piece)) this.dependents.add(dep, subject.id);
     }
     this.version = graph.version;
     this.assembled = assemble(this.pieces);
@@ -243,8 +244,12 @@ export class PortMapModel {
     if (!piece) return;
     this.pieces[piece.key] = undefined;
     this.pieceCount--;
-    for (const dep of piece.deps) this.dependents.remove(dep, id);
+    for (const dep of depsOf(piece)) this.dependents.remove(dep, id);
   }
+}
+
+function depsOf(piece: Piece): readonly string[] {
+  return typeof piece.deps === 'string' ? [piece.deps] : piece.deps;
 }
 
 /** One subject's piece, or undefined for a resource the map does not draw (a ConfigMap, a NetworkPolicy). */
@@ -263,7 +268,7 @@ function computePiece(graph: PortGraph, subject: Resource, options: GraphOptions
   } finally {
     graph.recorder = undefined;
   }
-  piece.deps = [...deps].map(flat);
+  piece.deps = deps.size === 1 ? flat(deps.values().next().value!) : [...deps].map(flat);
   // Pushed arrays keep room for sixteen items; a piece holds a few.
   piece.nodes = exactArray(piece.nodes);
   piece.edges = exactArray(piece.edges);
@@ -310,12 +315,14 @@ function servicePiece(graph: PortGraph, service: Resource, options: GraphOptions
   const spec = service.service!;
   const serviceNode = drawnNode(names, service, 'service', serviceId(names, service), undefined, service.name?.span ?? service.kindSpan);
   piece.nodes.push(serviceNode);
-  for (const servicePort of spec.ports) {
-    piece.nodes.push(drawnNode(names, service, 'service-port', servicePortId(names, service, servicePort), servicePort, servicePort.port?.span ?? servicePort.span, serviceNode.id));
+  // Each port's id once, for its node and the edges from it.
+  const portIds = spec.ports.map((servicePort) => flat(servicePortId(names, service, servicePort)));
+  for (const [index, servicePort] of spec.ports.entries()) {
+    piece.nodes.push(drawnNode(names, service, 'service-port', portIds[index], servicePort, servicePort.port?.span ?? servicePort.span, serviceNode.id));
     if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
       const entry = drawnNode(names, service, spec.type === 'LoadBalancer' ? 'load-balancer' : 'node-port', `entry:${names.key(service)}:port${servicePort.index}`, servicePort, servicePort.nodePort?.span ?? spec.typeSpan ?? servicePort.span);
       piece.nodes.push(entry);
-      piece.edges.push(pieceEdge(entry.id, servicePortId(names, service, servicePort), 'ok'));
+      piece.edges.push(pieceEdge(entry.id, portIds[index], 'ok'));
     }
   }
   const selection = serviceSelection(graph, service);
@@ -326,11 +333,11 @@ function servicePiece(graph: PortGraph, service: Resource, options: GraphOptions
     piece.nodes.push(missing);
     const evidence = spec.selector ? [{ uri: service.uri, span: spec.selector.span, rules: SELECTION_RULES }] : undefined;
     const problem = selection.state === 'broken' ? 'The selector matches no pod template in this namespace.' : undefined;
-    for (const servicePort of spec.ports) piece.edges.push(pieceEdge(servicePortId(names, service, servicePort), missing.id, selection.state === 'broken' ? 'broken' : 'unknown', problem, evidence));
+    for (const from of portIds) piece.edges.push(pieceEdge(from, missing.id, selection.state === 'broken' ? 'broken' : 'unknown', problem, evidence));
     return;
   }
-  for (const servicePort of spec.ports) {
-    const from = servicePortId(names, service, servicePort);
+  for (const [index, servicePort] of spec.ports.entries()) {
+    const from = portIds[index];
     const evidence = [{ uri: service.uri, span: servicePort.span, rules: TARGET_RULES }];
     for (const workload of selection.workloads) {
       const resolution = resolveTarget(graph, service, servicePort, workload, options);
@@ -358,7 +365,8 @@ function workloadPiece(graph: PortGraph, workload: Resource, options: GraphOptio
   piece.nodes.push(workloadNode);
   for (const container of servingContainers(workload)) {
     const containerName = container.name?.value ?? '?';
-    for (const port of container.ports) piece.nodes.push(drawnNode(names, workload, 'container-port', containerPortId(names, workload, port), port, port.containerPort?.span ?? port.span, workloadNode.id));
+    const portIds = container.ports.map((port) => flat(containerPortId(names, workload, port)));
+    container.ports.forEach((port, index) => piece.nodes.push(drawnNode(names, workload, 'container-port', portIds[index], port, port.containerPort?.span ?? port.span, workloadNode.id)));
     // One process edge a container: from the declared port its process binds, else from the first.
     const numberOf = (port: ContainerPort) => (port.containerPort?.kind === 'number' ? port.containerPort.number : undefined);
     let boundPort = container.ports[0];
@@ -371,7 +379,7 @@ function workloadPiece(graph: PortGraph, workload: Resource, options: GraphOptio
     if (!boundPort && hop.port === undefined) continue;
     const process = drawnNode(names, workload, 'process', processId(names, workload, container), `${containerName} process :${hop.port ?? '?'}`, hop.uri === workload.uri ? (hop.span ?? container.span) : container.span, workloadNode.id);
     piece.nodes.push(process);
-    if (boundPort) piece.edges.push(pieceEdge(containerPortId(names, workload, boundPort), process.id, hop.state, hop.problem, [{ uri: workload.uri, span: container.span, rules: PROCESS_RULES }]));
+    if (boundPort) piece.edges.push(pieceEdge(portIds[container.ports.indexOf(boundPort)], process.id, hop.state, hop.problem, [{ uri: workload.uri, span: container.span, rules: PROCESS_RULES }]));
   }
 }
 
