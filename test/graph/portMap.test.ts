@@ -372,6 +372,40 @@ spec:
     assert.deepEqual(edgeLines(filterPortMap(edited, { brokenOnly: true })), ['Service web0 80 → 8080 → Deployment web0 ✗ target-port-mismatch']);
   });
 
+  test('after edits the map is in the order a fresh one has, a missing Service drawn once while anything names it', () => {
+    const ingress = (name: string, host: string) => `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: ${name}}
+spec:
+  rules:
+    - host: ${host}
+      http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: ghost, port: {number: 80}}}}]}
+`;
+    const project = projectOf();
+    project.setText(`${ROOT}zz/a.yaml`, ingress('a', 'a.example.com'));
+    project.setText(`${ROOT}aa/b.yaml`, ingress('b', 'b.example.com'));
+    const model = new PortMapModel(project.graph, options);
+    const ghosts = (map: PortMapData) => map.nodes.filter((node) => node.kind === 'missing').map((node) => node.name);
+    assert.deepEqual(ghosts(model.data(findingsOf(project))), ['Service ghost']);
+    const steps: [string, () => void][] = [
+      ['one of the two Ingresses goes', () => project.remove(`${ROOT}zz/a.yaml`)],
+      ['a Service moves to another port', () => project.setText(`${ROOT}app7/all.yaml`, files['app7/all.yaml'].replace('port: 80,', 'port: 8000,'), 1)],
+      ['the Ingress comes back', () => project.setText(`${ROOT}zz/a.yaml`, ingress('a', 'a.example.com'), 2)],
+      ['the other goes', () => project.remove(`${ROOT}aa/b.yaml`)],
+    ];
+    for (const [step, edit] of steps) {
+      edit();
+      const edited = model.data(findingsOf(project));
+      assert.ok(model.recomputed <= 4, `${step}: ${model.recomputed} recomputed`);
+      assert.deepEqual(ghosts(edited), ['Service ghost'], step);
+      const fresh = new PortMapModel(project.graph, options).data(findingsOf(project));
+      assert.deepEqual(edited.nodes.map((node) => `${node.kind} ${node.name} ${node.uri ?? ''}`), fresh.nodes.map((node) => `${node.kind} ${node.name} ${node.uri ?? ''}`), step);
+      assert.deepEqual(edgeLines(edited), edgeLines(fresh), step);
+    }
+    project.remove(`${ROOT}zz/a.yaml`);
+    assert.deepEqual(ghosts(model.data(findingsOf(project))), []);
+  });
+
   test('a deleted file takes its nodes with it', () => {
     const project = projectOf();
     const model = new PortMapModel(project.graph, options);

@@ -160,6 +160,9 @@ export class PortMapModel {
    */
   private readonly pieces: (Piece | undefined)[] = [];
   private pieceCount = 0;
+  /** The pieces taken out and put in since the last assembly: an edit re-orders only their nodes. */
+  private dropped: Piece[] = [];
+  private added: Piece[] = [];
   /** Fact key → the subjects whose piece read it. */
   private readonly dependents = new StringsByKey();
   private assembled: Assembled | undefined;
@@ -227,10 +230,13 @@ export class PortMapModel {
       this.recomputed++;
       this.pieces[piece.key] = piece;
       this.pieceCount++;
+      this.added.push(piece);
       for (const dep of depsOf(piece)) this.dependents.add(dep, subject.id);
     }
     this.version = graph.version;
-    this.assembled = assemble(this.pieces);
+    this.assembled = assemble(this.pieces, this.assembled && { previous: this.assembled.nodes, dropped: this.dropped, added: this.added });
+    this.dropped = [];
+    this.added = [];
     return this.assembled;
   }
 
@@ -244,6 +250,7 @@ export class PortMapModel {
     if (!piece) return;
     this.pieces[piece.key] = undefined;
     this.pieceCount--;
+    this.dropped.push(piece);
     for (const dep of depsOf(piece)) this.dependents.remove(dep, id);
   }
 }
@@ -550,24 +557,17 @@ interface Assembled {
  * An edge finds its ends through the pieces (an id names its resource's number), not through a map
  * of every id: at 50,000 documents such maps were megabytes made again at each edit.
  */
-function assemble(byKey: readonly (Piece | undefined)[]): Assembled {
+function assemble(byKey: readonly (Piece | undefined)[], changes: NodeChanges | undefined): Assembled {
   const pieces = byKey.filter((piece) => piece !== undefined);
   const pieceByKey = (key: number) => byKey[key];
-  const nodes: MapNode[] = [];
   // What the workspace lacks may be named by several pieces (two Ingresses to one missing Service): one node.
   const missing = new Map<string, MapNode>();
   let edgeCount = 0;
   for (const piece of pieces) {
-    for (const node of piece.nodes) {
-      if (node.kind === 'missing') {
-        if (missing.has(node.id)) continue;
-        missing.set(node.id, node);
-      }
-      nodes.push(node);
-    }
+    for (const node of piece.nodes) if (node.kind === 'missing' && !missing.has(node.id)) missing.set(node.id, node);
     edgeCount += piece.edges.length;
   }
-  nodes.sort(compareNodes);
+  const nodes = orderedNodes(pieces, missing, changes);
   nodes.forEach((node, index) => (node.index = index));
   const endOf = (id: string, piece: Piece): number => {
     if (id.startsWith('missing:')) return missing.get(id)?.index ?? -1;
@@ -615,6 +615,44 @@ function assemble(byKey: readonly (Piece | undefined)[]): Assembled {
     if (namespace !== previous) namespaces.add((previous = namespace));
   }
   return { nodes, edges, links: linksOf(nodes, links.from.slice(0, edges.length), links.to.slice(0, edges.length), parent), namespaces: [...namespaces].sort() };
+}
+
+interface NodeChanges {
+  /** The nodes of the last assembly, in order. */
+  previous: readonly MapNode[];
+  dropped: readonly Piece[];
+  added: readonly Piece[];
+}
+
+/**
+ * Every drawn node in map order. After an edit, the last order without the dropped pieces' nodes
+ * is merged with the added pieces' nodes, sorted on their own: a few comparisons for each node
+ * instead of a sort of them all (at 50,000 documents that sort was most of an edit's cost).
+ */
+function orderedNodes(pieces: readonly Piece[], missing: ReadonlyMap<string, MapNode>, changes: NodeChanges | undefined): MapNode[] {
+  const drawn = (node: MapNode) => node.kind !== 'missing' || missing.get(node.id) === node;
+  if (!changes || changes.dropped.length + changes.added.length > pieces.length / 8) {
+    const nodes: MapNode[] = [];
+    for (const piece of pieces) for (const node of piece.nodes) if (drawn(node)) nodes.push(node);
+    return nodes.sort(compareNodes);
+  }
+  const gone = new Set<MapNode>();
+  for (const piece of changes.dropped) for (const node of piece.nodes) gone.add(node);
+  const kept = changes.previous.filter((node) => !gone.has(node) && drawn(node));
+  const keptMissing = new Set(kept.filter((node) => node.kind === 'missing'));
+  const added: MapNode[] = [];
+  for (const piece of changes.added) for (const node of piece.nodes) if (node.kind !== 'missing') added.push(node);
+  // A missing node drawn now and not before: an added piece's, or an unchanged piece's whose twin was dropped.
+  for (const node of missing.values()) if (!keptMissing.has(node)) added.push(node);
+  added.sort(compareNodes);
+  const nodes: MapNode[] = [];
+  let at = 0;
+  for (const node of kept) {
+    while (at < added.length && compareNodes(added[at], node) < 0) nodes.push(added[at++]);
+    nodes.push(node);
+  }
+  while (at < added.length) nodes.push(added[at++]);
+  return nodes;
 }
 
 function linksOf(nodes: readonly MapNode[], from: Int32Array, to: Int32Array, parent: Int32Array): MapLinks {
