@@ -42,6 +42,8 @@ const VARIANTS = 500;
 const PUBLISH_DELAY_MS = 15;
 /** Requests sent before the measured ones, so that one-off warm-up (JIT, lazy indexes) is not counted. */
 const WARM_UP_REQUESTS = 5;
+/** Edits made with the port map open, each followed by the map request the view sends on its publish. */
+const PORT_MAP_EDITS = 10;
 
 // ---------------------------------------------------------------------------------------------
 // Results
@@ -102,8 +104,10 @@ interface ServerFigures {
 interface PortMapFigures {
   /** The first request: the map opens, and the server draws the whole workspace's map for it. */
   openMs: number;
-  /** Later requests of the same view (the view asks again after each publish). */
+  /** Later requests of the same view, with nothing changed. */
   again: Latencies;
+  /** The request the view sends after an edit's publish: the map brought up to the edit. */
+  afterEdit: Latencies;
   /** What the default view shows of how many nodes. */
   nodes: number;
   totalNodes: number;
@@ -348,7 +352,8 @@ async function measureServer(dir: string, manifest: WorkspaceManifest, toggles: 
       );
       // The whole port map is built on the first request for it: the memory before it is the server's own.
       figures.peakRssBeforeMapMb = peakRssMb(client.process.pid);
-      figures.portMap = await measurePortMap(client, requests);
+      // measureEdits toggles from the good text, so an even number of toggles leaves it good.
+      figures.portMap = await measurePortMap(client, dir, manifest, requests, toggles % 2 === 0 ? manifest.toggle.good : manifest.toggle.bad);
     }
     figures.peakRssMb = peakRssMb(client.process.pid);
     await client.stop();
@@ -405,10 +410,11 @@ async function measureEdits(client: LspClient, dir: string, manifest: WorkspaceM
 
 /**
  * The port map as the view opens it: the first `portchain/portMap` request without filters (the
- * server draws the workspace's map for it), then `count` more of the same, as the view asks after
- * each publish.
+ * server draws the workspace's map for it), then `count` more of the same, and then the request
+ * the view sends after each publish while the toggle of measureEdits goes on (`current` is the
+ * toggled text as measureEdits left it).
  */
-async function measurePortMap(client: LspClient, count: number): Promise<PortMapFigures> {
+async function measurePortMap(client: LspClient, dir: string, manifest: WorkspaceManifest, count: number, current: string): Promise<PortMapFigures> {
   type Answer = { nodes: unknown[]; total: { nodes: number } };
   const begin = performance.now();
   const first = (await client.request('portchain/portMap', {})) as Answer;
@@ -419,7 +425,20 @@ async function measurePortMap(client: LspClient, count: number): Promise<PortMap
     await client.request('portchain/portMap', {});
     samples.push(performance.now() - sent);
   }
-  return { openMs, again: latencies(samples, samples.length), nodes: first.nodes.length, totalNodes: first.total.nodes };
+  const { toggle } = manifest;
+  const uri = uriOf(dir, toggle);
+  const afterEdit: number[] = [];
+  for (let i = 0; i < PORT_MAP_EDITS; i++) {
+    const next = current === toggle.good ? toggle.bad : toggle.good;
+    const from = client.published.length;
+    client.change(uri, [{ range: { start: { line: toggle.line, character: toggle.character }, end: { line: toggle.line, character: toggle.character + current.length } }, text: next }]);
+    await client.waitFor(() => client.published.slice(from).some((params) => params.uri === uri), `diagnostics of ${toggle.file} with the map open`);
+    const sent = performance.now();
+    await client.request('portchain/portMap', {});
+    afterEdit.push(performance.now() - sent);
+    current = next;
+  }
+  return { openMs, again: latencies(samples, samples.length), afterEdit: latencies(afterEdit, afterEdit.length), nodes: first.nodes.length, totalNodes: first.total.nodes };
 }
 
 /** Sends `count` requests round-robin over `places` (after a few unmeasured ones) and times each. */
@@ -578,15 +597,15 @@ function formatResults(results: BenchResults): string {
   lines.push('');
   lines.push(`**Language server over stdio** (ms; edit = \`didChange\` of a targetPort → its file's diagnostics republished, which includes the server's ${PUBLISH_DELAY_MS} ms debounce)`);
   lines.push('');
-  lines.push('| documents | first diagnostic | ready | longest wait while indexing | edits | edit p50 | edit p95 | edit p95 ÷ 200 docs | server CPU per edit | hover p95 | definition p95 | code action p95 | completion p95 | port map opens | port map again p95 | peak RSS (before the map / with it) | planted published |');
-  lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('| documents | first diagnostic | ready | longest wait while indexing | edits | edit p50 | edit p95 | edit p95 ÷ 200 docs | server CPU per edit | hover p95 | definition p95 | code action p95 | completion p95 | port map opens | port map again p95 | port map after an edit p95 | peak RSS (before the map / with it) | planted published |');
+  lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const baseline = results.sizes.find((result) => result.size === 200)?.server.edit.p95;
   for (const result of results.sizes) {
     const { server } = result;
     const relative = baseline === undefined ? '–' : `${(server.edit.p95 / baseline).toFixed(2)}×`;
     const request = (figures: Latencies | undefined) => (figures ? `${ms(figures.p95)} (${figures.answered}/${figures.samples})` : '–');
     lines.push(
-      `| ${count(result.manifest.documents)} | ${ms(server.firstDiagnosticMs)} | ${ms(server.readyMs)} | ${ms(server.longestWaitMs)} | ${server.edit.samples} | ${ms(server.edit.p50)} | **${ms(server.edit.p95)}** | ${relative} | ${ms(server.edit.cpuMsPerSample)} | ${request(server.hover)} | ${request(server.definition)} | ${request(server.codeAction)} | ${request(server.completion)} | ${server.portMap ? `${ms(server.portMap.openMs)} (${count(server.portMap.nodes)} of ${count(server.portMap.totalNodes)} nodes)` : '–'} | ${server.portMap ? ms(server.portMap.again.p95) : '–'} | ${server.peakRssBeforeMapMb !== undefined ? `${server.peakRssBeforeMapMb.toFixed(0)} / ` : ''}${server.peakRssMb.toFixed(0)} MB | ${server.check ? `${server.check.found}/${server.check.planted}, ${server.check.extras.length} extra` : '–'} |`,
+      `| ${count(result.manifest.documents)} | ${ms(server.firstDiagnosticMs)} | ${ms(server.readyMs)} | ${ms(server.longestWaitMs)} | ${server.edit.samples} | ${ms(server.edit.p50)} | **${ms(server.edit.p95)}** | ${relative} | ${ms(server.edit.cpuMsPerSample)} | ${request(server.hover)} | ${request(server.definition)} | ${request(server.codeAction)} | ${request(server.completion)} | ${server.portMap ? `${ms(server.portMap.openMs)} (${count(server.portMap.nodes)} of ${count(server.portMap.totalNodes)} nodes)` : '–'} | ${server.portMap ? ms(server.portMap.again.p95) : '–'} | ${server.portMap ? ms(server.portMap.afterEdit.p95) : '–'} | ${server.peakRssBeforeMapMb !== undefined ? `${server.peakRssBeforeMapMb.toFixed(0)} / ` : ''}${server.peakRssMb.toFixed(0)} MB | ${server.check ? `${server.check.found}/${server.check.planted}, ${server.check.extras.length} extra` : '–'} |`,
     );
   }
   if (results.bigFile) {
@@ -720,7 +739,7 @@ async function main(): Promise<void> {
     log(`  parse only ${ms(cold.parseOnlyMs)} ms, CLI ${ms(cold.cliMs)} ms, ratio ${cold.ratio.toFixed(2)} (one thread ${ms(cold.oneThreadMs)} ms); planted found ${cold.check.found}/${cold.check.planted}, extras ${cold.check.extras.length}`);
     log(`  language server (${plan.toggles} edits, ${plan.requests} requests each) …`);
     const server = await measureServer(dir, manifest, plan.toggles, plan.requests, profileDir);
-    log(`  first diagnostic ${ms(server.firstDiagnosticMs)} ms; longest wait ${ms(server.longestWaitMs)} ms; edit p50 ${ms(server.edit.p50)} p95 ${ms(server.edit.p95)}; hover p95 ${ms(server.hover?.p95)}, definition p95 ${ms(server.definition?.p95)}, code action p95 ${ms(server.codeAction?.p95)}, completion p95 ${ms(server.completion?.p95)}; port map opens in ${ms(server.portMap?.openMs)} ms (${server.portMap?.nodes} of ${server.portMap?.totalNodes} nodes), again p95 ${ms(server.portMap?.again.p95)}; peak RSS ${server.peakRssMb.toFixed(0)} MB`);
+    log(`  first diagnostic ${ms(server.firstDiagnosticMs)} ms; longest wait ${ms(server.longestWaitMs)} ms; edit p50 ${ms(server.edit.p50)} p95 ${ms(server.edit.p95)}; hover p95 ${ms(server.hover?.p95)}, definition p95 ${ms(server.definition?.p95)}, code action p95 ${ms(server.codeAction?.p95)}, completion p95 ${ms(server.completion?.p95)}; port map opens in ${ms(server.portMap?.openMs)} ms (${server.portMap?.nodes} of ${server.portMap?.totalNodes} nodes), again p95 ${ms(server.portMap?.again.p95)}, after an edit p95 ${ms(server.portMap?.afterEdit.p95)}; peak RSS ${server.peakRssMb.toFixed(0)} MB`);
     results.sizes.push({ size, manifest: { documents: manifest.documents, files: manifest.files, bytes: manifest.bytes, lines: manifest.lines, apps: manifest.apps }, cold, server });
   }
   if (bigManifest) {
