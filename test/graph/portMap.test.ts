@@ -163,7 +163,7 @@ spec:
 ` +
         service('[{port: 80, targetPort: 8080}]') +
         deployment('[{containerPort: 8080}]'),
-      ['HTTPRoute shop → Service web ✗ route-port-missing', 'Service web 80 → 8080 → Deployment web web:8080 ✓', 'Deployment web web:8080 → Deployment web web process :8080 ✓'],
+      ['HTTPRoute shop → Service web ✗ route-port-missing', 'Gateway gw → HTTPRoute shop ?', 'Service web 80 → 8080 → Deployment web web:8080 ✓', 'Deployment web web:8080 → Deployment web web process :8080 ✓'],
     );
   });
 
@@ -313,6 +313,94 @@ resources: [../../base]
   test('centred on a resource', () => {
     const map = mapOf(twoNamespaces);
     assert.deepEqual(edgeLines(filterPortMap(map, { resources: [`${ROOT}shop/app.yaml#0`] })), ['Service web 80 → 8081 → Deployment web ✗ target-port-mismatch']);
+  });
+});
+
+describe('port map: Gateway listeners', () => {
+  const gateway = (listeners: string, namespace = 'shop') => `
+# --- gateway.yaml
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: ${namespace}}
+spec:
+  gatewayClassName: example
+  listeners:
+${listeners}
+`;
+  const route = (parentRef: string, kind = 'HTTPRoute') => `
+# --- route.yaml
+apiVersion: gateway.networking.k8s.io/v1
+kind: ${kind}
+metadata: {name: shop, namespace: shop}
+spec:
+  parentRefs: [${parentRef}]
+  rules:
+    - backendRefs: [{name: web, port: 80}]
+# --- app.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  ports: [{port: 80}]
+`;
+  const http = '    - {name: http, port: 80, protocol: HTTP}';
+  const tcp = '    - {name: raw, port: 9000, protocol: TCP}';
+  const entryEdges = (map: PortMapData) => edgeLines(map).filter((line) => line.includes('→ HTTPRoute') || line.includes('→ TCPRoute'));
+
+  test('a route attaches to the listeners that take its kind, each drawn in its Gateway', () => {
+    const map = mapOf(gateway(`${http}\n${tcp}`) + route('{name: gw}'));
+    assert.deepEqual(entryEdges(map), ['Gateway gw http :80 HTTP → HTTPRoute shop ✓']);
+    const listener = map.nodes.find((node) => node.kind === 'listener' && node.name === 'http :80 HTTP')!;
+    assert.equal(map.nodes.find((node) => node.id === listener.parent)!.name, 'Gateway gw');
+    assert.equal(relativePath(listener.uri!), 'gateway.yaml');
+  });
+
+  test('by sectionName and by port', () => {
+    assert.deepEqual(entryEdges(mapOf(gateway(`${http}\n    - {name: admin, port: 8080, protocol: HTTP}`) + route('{name: gw, sectionName: admin}'))), ['Gateway gw admin :8080 HTTP → HTTPRoute shop ✓']);
+    assert.deepEqual(entryEdges(mapOf(gateway(`${http}\n    - {name: admin, port: 8080, protocol: HTTP}`) + route('{name: gw, port: 8080}'))), ['Gateway gw admin :8080 HTTP → HTTPRoute shop ✓']);
+  });
+
+  test('a sectionName no listener has, a listener of another kind, a namespace not admitted: broken', () => {
+    assert.deepEqual(entryEdges(mapOf(gateway(http) + route('{name: gw, sectionName: https}'))), ['Gateway gw → HTTPRoute shop ✗']);
+    assert.deepEqual(entryEdges(mapOf(gateway(tcp) + route('{name: gw, sectionName: raw}'))), ['Gateway gw raw :9000 TCP → HTTPRoute shop ✗']);
+    assert.deepEqual(entryEdges(mapOf(gateway(tcp) + route('{name: gw}'))), ['Gateway gw → HTTPRoute shop ✗']);
+    assert.deepEqual(entryEdges(mapOf(gateway(http, 'infra') + route('{name: gw, namespace: infra}'))), ['Gateway gw → HTTPRoute shop ✗']);
+    assert.deepEqual(entryEdges(mapOf(gateway(http, 'infra') + route('{name: gw, namespace: infra, sectionName: http}'))), ['Gateway gw http :80 HTTP → HTTPRoute shop ✗']);
+    const map = mapOf(gateway(http, 'infra') + route('{name: gw, namespace: infra}'));
+    assert.match(map.edges.find((edge) => edge.state === 'broken')!.message!, /admits routes of namespace infra only/);
+  });
+
+  test('routes from every namespace, or from those a selector picks (unknown)', () => {
+    const all = '    - {name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}';
+    assert.deepEqual(entryEdges(mapOf(gateway(all, 'infra') + route('{name: gw, namespace: infra}'))), ['Gateway gw http :80 HTTP → HTTPRoute shop ✓']);
+    const selector = '    - {name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: Selector, selector: {matchLabels: {shared: "true"}}}}}';
+    assert.deepEqual(entryEdges(mapOf(gateway(selector, 'infra') + route('{name: gw, namespace: infra}'))), ['Gateway gw http :80 HTTP → HTTPRoute shop ?']);
+  });
+
+  test('allowedRoutes.kinds and protocols an implementation defines', () => {
+    const kinds = '    - {name: raw, port: 9000, protocol: TCP, allowedRoutes: {kinds: [{kind: TCPRoute}]}}';
+    assert.deepEqual(entryEdges(mapOf(gateway(kinds) + route('{name: gw}', 'TCPRoute'))), ['Gateway gw raw :9000 TCP → TCPRoute shop ✓']);
+    const own = '    - {name: proxy, port: 15008, protocol: istio.io/HBONE}';
+    assert.deepEqual(entryEdges(mapOf(gateway(own) + route('{name: gw}'))), ['Gateway gw proxy :15008 istio.io/HBONE → HTTPRoute shop ?']);
+  });
+
+  test('a Gateway outside the workspace: missing, its link unknown', () => {
+    const map = mapOf(route('{name: shared, namespace: infra}'));
+    assert.deepEqual(entryEdges(map), ['Gateway shared → HTTPRoute shop ?']);
+    // Drawn, as whatever the workspace lacks, in the namespace of the route that names it.
+    assert.equal(map.nodes.find((node) => node.kind === 'missing')!.namespace, 'shop');
+  });
+
+  test('an edit of the Gateway re-draws the route that attaches to it', () => {
+    const project = new Project(relativePath);
+    const fixture = parseFixture(gateway(http) + route('{name: gw, sectionName: http}'));
+    for (const file of fixture.files) project.setText(file.uri, file.text);
+    const model = new PortMapModel(project.graph, options);
+    const findingsOf = (uri: string) => project.findings(uri);
+    assert.deepEqual(entryEdges(model.data(findingsOf)), ['Gateway gw http :80 HTTP → HTTPRoute shop ✓']);
+    const uri = fixture.files.find((file) => file.uri.endsWith('gateway.yaml'))!.uri;
+    project.setText(uri, fixture.files.find((file) => file.uri === uri)!.text.replace('name: http,', 'name: web,'), 1);
+    assert.deepEqual(entryEdges(model.data(findingsOf)), ['Gateway gw → HTTPRoute shop ✗']);
   });
 });
 

@@ -271,6 +271,8 @@ function fullLabel(node: PortMapNodeResult): string {
       return `Service port ${node.name}`;
     case 'container-port':
       return `containerPort ${node.name}`;
+    case 'listener':
+      return `listener ${node.name}`;
     default:
       return label(node);
   }

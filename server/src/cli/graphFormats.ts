@@ -152,6 +152,7 @@ export function formatMermaid(graph: PrintableGraph): string {
 function mermaidNode(node: GraphNode): string {
   const text = `"${mermaidText(nodeLabel(node))}"`;
   switch (node.kind) {
+    case 'listener':
     case 'ingress':
     case 'route':
     case 'node-port':
@@ -200,7 +201,7 @@ export function formatDot(graph: PrintableGraph): string {
 }
 
 function dotNodeAttributes(node: GraphNode): string {
-  const shape = node.kind === 'missing' ? 'hexagon' : node.kind === 'process' ? 'ellipse' : node.kind === 'ingress' || node.kind === 'route' || node.kind === 'node-port' || node.kind === 'load-balancer' ? 'cds' : 'box';
+  const shape = node.kind === 'missing' ? 'hexagon' : node.kind === 'process' ? 'ellipse' : node.kind === 'listener' || node.kind === 'ingress' || node.kind === 'route' || node.kind === 'node-port' || node.kind === 'load-balancer' ? 'cds' : 'box';
   const where = node.file ? `${node.file}:${node.line ?? 1}` : 'not in the workspace';
   return `label=${dotString(nodeLabel(node))}, shape=${shape}${node.kind === 'missing' ? ', style=dashed' : ''}, tooltip=${dotString(where)}`;
 }

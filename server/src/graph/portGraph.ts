@@ -65,6 +65,8 @@ class NamespaceIndex {
   readonly services = new NameIndex();
   readonly configMaps = new NameIndex();
   readonly secrets = new NameIndex();
+  /** Gateways by name, for the routes that name them as parents. */
+  readonly gateways = new NameIndex();
   readonly workloads = new Set<Resource>();
   /** Workloads by each `key=value` of their pod labels, for selectors. */
   readonly workloadsByLabel = new ValuesByKey<Resource>();
@@ -225,6 +227,11 @@ export class PortGraph {
   /** Services of that name that a resource in namespace `key` can reach, nearest directory first. */
   servicesNamed(key: string, name: string, fromUri: string): Resource[] {
     return nearest(this.collect(key, 'svc', name, (ns) => ns.services.get(name)), fromUri);
+  }
+
+  /** Gateways of that name in the namespaces of `key` (a route's parentRef), nearest directory first. */
+  gatewaysNamed(key: string, name: string, fromUri: string): Resource[] {
+    return nearest(this.collect(key, 'gw', name, (ns) => ns.gateways.get(name)), fromUri);
   }
 
   /** Services of that name in any namespace (for "it exists, but in another namespace"). */
@@ -527,6 +534,8 @@ export class PortGraph {
         out.add(`svc:${ns}:${resource.name.value}`);
         out.add(`svcname:${resource.name.value}`);
       }
+    } else if (resource.gateway && resource.name) {
+      out.add(`gw:${ns}:${resource.name.value}`);
     } else if (resource.config && resource.name) {
       out.add(`cfg:${resource.config.source}:${ns}:${resource.name.value}`);
       out.add(`cfgs:${resource.config.source}:${ns}`);
@@ -621,6 +630,9 @@ export class PortGraph {
       if (labelsInDoubt(resource)) toggle(ns.templatedWorkloads, resource, add);
     } else if (resource.service) {
       this.indexService(ns, resource, add);
+    } else if (resource.gateway && resource.name) {
+      if (add) ns.gateways.add(resource.name.value, resource);
+      else ns.gateways.remove(resource.name.value, resource);
     } else if (resource.config && resource.name) {
       const index = resource.config.source === 'configMap' ? ns.configMaps : ns.secrets;
       if (add) index.add(resource.name.value, resource);

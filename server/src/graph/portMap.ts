@@ -11,7 +11,7 @@
 
 import { exactArray } from '../model/compact';
 import { positionAt } from '../model/text';
-import type { Backend, Container, ContainerPort, Resource, ServicePort, Span } from '../model/types';
+import type { Backend, Container, ContainerPort, GatewayListener, GatewayParent, Resource, ServicePort, Span } from '../model/types';
 import { bindPorts } from './bindPorts';
 import { portText, processHop } from './chain';
 import { templateRootOf } from './helm';
@@ -19,7 +19,7 @@ import { resolveBackendPort, resolveBackendService, resolveTarget, serviceSelect
 import { directoryOf, namespaceKey, PortGraph } from './portGraph';
 import { StringsByKey } from './valuesByKey';
 
-export type MapNodeKind = 'ingress' | 'route' | 'node-port' | 'load-balancer' | 'service' | 'service-port' | 'workload' | 'container-port' | 'process' | 'missing';
+export type MapNodeKind = 'gateway' | 'listener' | 'ingress' | 'route' | 'node-port' | 'load-balancer' | 'service' | 'service-port' | 'workload' | 'container-port' | 'process' | 'missing';
 
 /**
  * A node of the map. What it shows and where it is written are read from its resource when asked,
@@ -67,7 +67,7 @@ export class MapNode {
   }
 }
 
-type NameSource = string | Backend | ServicePort | ContainerPort | undefined;
+type NameSource = string | Backend | ServicePort | ContainerPort | GatewayListener | undefined;
 
 export interface MapEdge {
   from: string;
@@ -261,13 +261,14 @@ function depsOf(piece: Piece): readonly string[] {
 
 /** One subject's piece, or undefined for a resource the map does not draw (a ConfigMap, a NetworkPolicy). */
 function computePiece(graph: PortGraph, subject: Resource, options: GraphOptions, names: Names): Piece | undefined {
-  if (!subject.service && !subject.workload && !subject.ingress && !subject.route) return undefined;
+  if (!subject.service && !subject.workload && !subject.ingress && !subject.route && !subject.gateway) return undefined;
   const deps = new Set<string>();
   const piece: Piece = { subject, key: names.number(subject), nodes: [], edges: [], deps: [] };
   graph.recorder = (key) => deps.add(key);
   try {
     if (subject.service) servicePiece(graph, subject, options, names, piece);
     else if (subject.workload) workloadPiece(graph, subject, options, names, piece);
+    else if (subject.gateway) gatewayPiece(subject, names, piece);
     else entryPiece(graph, subject, names, piece);
   } catch (error) {
     // A bug here must not take the map down; the subject is drawn as far as it got.
@@ -285,11 +286,19 @@ function computePiece(graph: PortGraph, subject: Resource, options: GraphOptions
 // ---------------------------------------------------------------------------------------------
 // Pieces
 
+function gatewayPiece(gateway: Resource, names: Names, piece: Piece): void {
+  const gatewayNode = drawnNode(names, gateway, 'gateway', gatewayId(names, gateway), undefined, gateway.name?.span ?? gateway.kindSpan);
+  piece.nodes.push(gatewayNode);
+  gateway.gateway!.listeners.forEach((listener, index) => piece.nodes.push(drawnNode(names, gateway, 'listener', listenerId(names, gateway, index), listener, listener.port?.span ?? listener.span, gatewayNode.id)));
+}
+
 function entryPiece(graph: PortGraph, resource: Resource, names: Names, piece: Piece): void {
   const backends = [...(resource.ingress?.backends ?? []), ...(resource.route?.backends ?? [])];
+  const entries: MapNode[] = [];
   for (const backend of backends) {
     const entry = drawnNode(names, resource, resource.ingress ? 'ingress' : 'route', `entry:${names.key(resource)}:${backend.span.start}`, backend, backend.serviceName.span);
     piece.nodes.push(entry);
+    entries.push(entry);
     const evidence = [{ uri: resource.uri, span: backend.span, rules: ENTRY_RULES }];
     const resolution = resolveBackendService(graph, resource, backend);
     if (resolution.services.length === 0) {
@@ -316,6 +325,73 @@ function entryPiece(graph: PortGraph, resource: Resource, names: Names, piece: P
       }
     }
   }
+  for (const parent of resource.route?.gatewayParents ?? []) gatewayEdges(graph, resource, parent, entries, names, piece);
+}
+
+/**
+ * The edges into a route's entries from the Gateway listeners it attaches to (Gateway API): the
+ * listener its parentRef names by `sectionName` or `port`, else every listener that accepts the
+ * route's kind from its namespace. A Gateway outside the workspace is drawn as missing, its links
+ * unknown; a listener a selector admits routes to is unknown too.
+ */
+function gatewayEdges(graph: PortGraph, route: Resource, parent: GatewayParent, entries: readonly MapNode[], names: Names, piece: Piece): void {
+  if (entries.length === 0) return;
+  const routeNamespace = namespaceKey(route);
+  const namespace = parent.namespace?.value ?? routeNamespace;
+  const gateways = graph.gatewaysNamed(namespace, parent.name.value, route.uri);
+  const link = (from: string, state: LinkState, problem?: string) => {
+    for (const entry of entries) piece.edges.push(pieceEdge(from, entry.id, state, problem));
+  };
+  if (gateways.length === 0) {
+    const missing = missingNode(names, route, `missing:gw:${namespace || 'default'}:${parent.name.value}`, `Gateway ${parent.name.value}`);
+    piece.nodes.push(missing);
+    link(missing.id, 'unknown', `Gateway ${parent.name.value} is not in the workspace.`);
+    return;
+  }
+  for (const gateway of gateways) {
+    const listeners = gateway.gateway!.listeners;
+    const named = listeners
+      .map((listener, index) => ({ listener, index }))
+      .filter(({ listener }) => (parent.sectionName === undefined || listener.name?.value === parent.sectionName) && (parent.port === undefined || (listener.port?.kind === 'number' && listener.port.number === parent.port)));
+    const wanted = parent.sectionName !== undefined ? `listener ${parent.sectionName}` : parent.port !== undefined ? `a listener on port ${parent.port}` : 'a listener';
+    const known = !gateway.templated;
+    if (named.length === 0) {
+      link(gatewayId(names, gateway), known ? 'broken' : 'unknown', `Gateway ${gateway.name?.value ?? ''} has no ${wanted}.`);
+      continue;
+    }
+    let attached = 0;
+    for (const { listener, index } of named) {
+      const accepts = acceptance(listener, route, gateway);
+      // Without sectionName or port a route attaches to the listeners that accept it and passes the others by.
+      if (accepts.state === 'broken' && parent.sectionName === undefined && parent.port === undefined) continue;
+      attached++;
+      link(listenerId(names, gateway, index), accepts.state, accepts.problem);
+    }
+    if (attached === 0) link(gatewayId(names, gateway), known ? 'broken' : 'unknown', `No listener of Gateway ${gateway.name?.value ?? ''} accepts ${route.kind} ${route.name?.value ?? ''}: ${acceptance(named[0].listener, route, gateway).problem}`);
+  }
+}
+
+/** The route kinds a listener's protocol carries (Gateway API), for listeners that list none. */
+const KINDS_BY_PROTOCOL: Record<string, readonly string[]> = {
+  HTTP: ['HTTPRoute', 'GRPCRoute'],
+  HTTPS: ['HTTPRoute', 'GRPCRoute'],
+  TLS: ['TLSRoute', 'TCPRoute'],
+  TCP: ['TCPRoute'],
+  UDP: ['UDPRoute'],
+};
+
+/** Whether a listener takes a route: its kind, and its namespace by `allowedRoutes.namespaces.from`. */
+function acceptance(listener: GatewayListener, route: Resource, gateway: Resource): { state: LinkState; problem?: string } {
+  const kinds = listener.allowedKinds ?? KINDS_BY_PROTOCOL[listener.protocol];
+  // A protocol an implementation defines (`istio.io/PROXY`) carries what that implementation says.
+  if (!kinds) return { state: 'unknown', problem: `The listener's protocol ${listener.protocol} is an implementation's own.` };
+  if (!kinds.includes(route.kind)) return { state: 'broken', problem: `The listener ${listener.name?.value ?? ''} (${listener.protocol}) does not take ${route.kind}s.` };
+  const from = listener.allowedNamespaces ?? 'Same';
+  if (from === 'Selector') return { state: 'unknown', problem: 'The listener admits routes from the namespaces a selector picks.' };
+  const routeNamespace = namespaceKey(route) || 'default';
+  const gatewayNamespace = namespaceKey(gateway) || 'default';
+  if (from === 'Same' && routeNamespace !== gatewayNamespace) return { state: 'broken', problem: `The listener ${listener.name?.value ?? ''} admits routes of namespace ${gatewayNamespace} only.` };
+  return { state: 'ok' };
 }
 
 function servicePiece(graph: PortGraph, service: Resource, options: GraphOptions, names: Names, piece: Piece): void {
@@ -474,6 +550,10 @@ function nodeName(kind: MapNodeKind, owner: Resource, source: NameSource): strin
     case 'ingress':
     case 'route':
       return entryName(owner, source as Backend);
+    case 'gateway':
+      return `Gateway ${owner.name?.value ?? owner.templatedName ?? '(unnamed)'}`;
+    case 'listener':
+      return listenerName(source as GatewayListener);
     case 'service':
       return owner.name?.value ?? owner.templatedName ?? '(unnamed)';
     case 'service-port':
@@ -494,6 +574,14 @@ function pieceEdge(from: string, to: string, state: LinkState, problem?: string,
   return { from: flat(from), to: flat(to), state, problem, evidence };
 }
 
+function gatewayId(names: Names, gateway: Resource): string {
+  return `gw:${names.key(gateway)}`;
+}
+
+function listenerId(names: Names, gateway: Resource, index: number): string {
+  return `gw:${names.key(gateway)}:${index}`;
+}
+
 function serviceId(names: Names, service: Resource): string {
   return `svc:${names.key(service)}`;
 }
@@ -512,6 +600,10 @@ function containerPortId(names: Names, workload: Resource, port: ContainerPort):
 
 function processId(names: Names, workload: Resource, container: Container): string {
   return `wl:${names.key(workload)}:process:${container.span.start}`;
+}
+
+function listenerName(listener: GatewayListener): string {
+  return `${listener.name?.value ?? '?'} :${portText(listener.port)} ${listener.protocol}`;
 }
 
 function externalName(service: Resource, servicePort: ServicePort): string {
@@ -680,6 +772,8 @@ function compareNodes(a: MapNode, b: MapNode): number {
 /** Where a node stands along a request's way: 0 where it enters, 1 at the Service, 2 at the pods. */
 function stage(node: MapNode): number {
   switch (node.kind) {
+    case 'gateway':
+    case 'listener':
     case 'ingress':
     case 'route':
     case 'node-port':
@@ -689,7 +783,7 @@ function stage(node: MapNode): number {
     case 'service-port':
       return 1;
     case 'missing':
-      return node.id.startsWith('missing:svc:') ? 1 : 2;
+      return node.id.startsWith('missing:gw:') ? 0 : node.id.startsWith('missing:svc:') ? 1 : 2;
     default:
       return 2;
   }

@@ -13,6 +13,8 @@ import type {
   ContainerRole,
   EnvFromSource,
   EnvVar,
+  GatewayListener,
+  GatewayParent,
   GatewaySpec,
   IngressSpec,
   KeyRef,
@@ -553,18 +555,37 @@ function readRoute(r: YamlReader, map: YAMLMap): RouteSpec {
     if (kind !== 'Service' || (group !== '' && group !== 'core') || !serviceName || !span) continue;
     serviceParents.push({ serviceName, namespace: r.knownString(r.get(ref, 'namespace')), port: r.integerPort(r.get(ref, 'port')), portField: 'port', host, path: undefined, span });
   }
+  const gatewayParents: GatewayParent[] = [];
+  for (const ref of r.items(r.get(spec, 'parentRefs'))) {
+    const kind = r.knownString(r.get(ref, 'kind'))?.value ?? 'Gateway';
+    const group = r.knownString(r.get(ref, 'group'))?.value ?? 'gateway.networking.k8s.io';
+    const name = r.knownString(r.get(ref, 'name'));
+    const span = r.span(ref);
+    if (kind !== 'Gateway' || group !== 'gateway.networking.k8s.io' || !name || !span) continue;
+    const port = r.integerPort(r.get(ref, 'port'));
+    gatewayParents.push({ name, namespace: r.knownString(r.get(ref, 'namespace')), sectionName: r.knownString(r.get(ref, 'sectionName'))?.value, port: port?.kind === 'number' ? port.number : undefined, span });
+  }
   const route: RouteSpec = { backends: exactArray(backends), requiresPort: true };
   if (serviceParents.length > 0) route.serviceParents = serviceParents;
+  if (gatewayParents.length > 0) route.gatewayParents = gatewayParents;
   return route;
 }
 
 function readGateway(r: YamlReader, map: YAMLMap): GatewaySpec {
-  const listeners = r.items(r.at(map, 'spec', 'listeners')).map((item) => ({
-    name: r.knownString(r.get(item, 'name')),
-    port: r.integerPort(r.get(item, 'port')),
-    protocol: r.knownString(r.get(item, 'protocol'))?.value ?? 'HTTP',
-    span: r.span(item) ?? { start: 0, end: 0 },
-  }));
+  const listeners = r.items(r.at(map, 'spec', 'listeners')).map((item): GatewayListener => {
+    const listener: GatewayListener = {
+      name: r.knownString(r.get(item, 'name')),
+      port: r.integerPort(r.get(item, 'port')),
+      protocol: r.knownString(r.get(item, 'protocol'))?.value ?? 'HTTP',
+      span: r.span(item) ?? { start: 0, end: 0 },
+    };
+    const allowed = r.get(item, 'allowedRoutes');
+    const from = r.knownString(r.at(allowed, 'namespaces', 'from'))?.value;
+    if (from === 'All' || from === 'Selector' || from === 'Same') listener.allowedNamespaces = from;
+    const kinds = r.items(r.get(allowed, 'kinds')).map((kind) => r.knownString(r.get(kind, 'kind'))?.value);
+    if (kinds.length > 0) listener.allowedKinds = kinds.map((kind) => kind ?? '?');
+    return listener;
+  });
   return { listeners };
 }
 

@@ -348,6 +348,18 @@ export interface RouteSpec {
    * requests sent to that Service. `port` is the parentRef's optional port.
    */
   serviceParents?: Backend[];
+  /** parentRefs of kind Gateway (the default): where requests enter before the route sends them on. */
+  gatewayParents?: GatewayParent[];
+}
+
+/** A route's parentRef to a Gateway: the listeners it asks for by name (`sectionName`) or port, or all that accept it. */
+export interface GatewayParent {
+  name: Located<string>;
+  /** The Gateway's namespace where the ref names one; else the route's own. */
+  namespace: Located<string> | undefined;
+  sectionName: string | undefined;
+  port: number | undefined;
+  span: Span;
 }
 
 export interface GatewayListener {
@@ -355,6 +367,10 @@ export interface GatewayListener {
   port: PortValue | undefined;
   protocol: string;
   span: Span;
+  /** `allowedRoutes.namespaces.from`: routes of the Gateway's namespace only (the default), of any, or of those a selector picks. */
+  allowedNamespaces?: 'Same' | 'All' | 'Selector';
+  /** `allowedRoutes.kinds`, where given: the route kinds the listener accepts instead of those of its protocol. */
+  allowedKinds?: string[];
 }
 
 export interface GatewaySpec {
