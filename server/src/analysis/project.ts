@@ -19,6 +19,9 @@ const PARSE_SLICE_MS = 30;
 /** Resources per step of a stepped first rule run: some tens of milliseconds at 50,000 documents. */
 const RULE_SLICE_RESOURCES = 1000;
 
+/** One empty list for every file without findings: the port map keeps what it drew from a file's findings while the list is the same. */
+const NO_FINDINGS: readonly Finding[] = [];
+
 export class Project {
   readonly graph = new PortGraph();
   private settingsValue: Settings = DEFAULT_SETTINGS;
@@ -295,7 +298,7 @@ export class Project {
     // The findings follow the graph, so one version's map serves every request until the next edit.
     const version = this.graph.version;
     if (this.portMapData?.model !== this.portMapModel || this.portMapData.version !== version) {
-      this.portMapData = { model: this.portMapModel, version, map: this.portMapModel.data((uri) => findings.get(uri) ?? []) };
+      this.portMapData = { model: this.portMapModel, version, map: this.portMapModel.data((uri) => findings.get(uri) ?? NO_FINDINGS) };
     }
     return this.portMapData.map;
   }

@@ -85,7 +85,8 @@ export interface PortMapData {
 
 /** The whole map as the model keeps it: its nodes and edges, and the same graph by position for filters. */
 export interface PortMap extends PortMapData {
-  links: MapLinks;
+  /** Worked out on first use: a view without filters never needs it. */
+  readonly links: MapLinks;
   /** Every namespace of the map, sorted. */
   namespaces: readonly string[];
 }
@@ -167,6 +168,8 @@ export class PortMapModel {
   private readonly dependents = new StringsByKey();
   private assembled: Assembled | undefined;
   private readonly names = new Names();
+  /** Drawn edges by the piece edge and the findings they were drawn with (marked). */
+  private readonly marks = new WeakMap<PieceEdge, { findings: readonly MapFinding[]; edge: MapEdge }>();
   recomputed = 0;
 
   constructor(
@@ -176,8 +179,29 @@ export class PortMapModel {
 
   /** The whole map, with each non-ok link that a finding is about marked broken and carrying its rule and message. */
   data(findingsIn: (uri: string) => readonly MapFinding[]): PortMap {
-    const { nodes, edges, links, namespaces } = this.update();
-    return { nodes, edges: edges.map((edge) => withFinding(edge, findingsIn)), links, namespaces };
+    const assembled = this.update();
+    return {
+      nodes: assembled.nodes,
+      edges: assembled.edges.map((edge) => this.marked(edge, findingsIn)),
+      get links() {
+        return (assembled.links ??= linksOf(assembled.nodes, assembled.from, assembled.to));
+      },
+      namespaces: assembled.namespaces,
+    };
+  }
+
+  /**
+   * An edge as drawn (withFinding). An ok edge is drawn as it is; another is drawn again only
+   * when the findings of its file are new, so an edit makes few new edges.
+   */
+  private marked(edge: PieceEdge, findingsIn: (uri: string) => readonly MapFinding[]): MapEdge {
+    if (edge.state === 'ok') return edge;
+    const findings = edge.evidence?.length === 1 ? findingsIn(edge.evidence[0].uri) : undefined;
+    const held = this.marks.get(edge);
+    if (held && findings && held.findings === findings) return held.edge;
+    const drawn = withFinding(edge, findingsIn);
+    if (findings) this.marks.set(edge, { findings, edge: drawn });
+    return drawn;
   }
 
   /** Works out the pieces an edit may have changed. */
@@ -640,7 +664,10 @@ export function unitOf(resource: Resource): string {
 interface Assembled {
   nodes: MapNode[];
   edges: PieceEdge[];
-  links: MapLinks;
+  /** Each edge's ends as positions in `nodes`. */
+  from: Int32Array;
+  to: Int32Array;
+  links?: MapLinks;
   namespaces: string[];
 }
 
@@ -650,63 +677,64 @@ interface Assembled {
  * of every id: at 50,000 documents such maps were megabytes made again at each edit.
  */
 function assemble(byKey: readonly (Piece | undefined)[], changes: NodeChanges | undefined): Assembled {
-  const pieces = byKey.filter((piece) => piece !== undefined);
-  const pieceByKey = (key: number) => byKey[key];
   // What the workspace lacks may be named by several pieces (two Ingresses to one missing Service): one node.
   const missing = new Map<string, MapNode>();
   let edgeCount = 0;
-  for (const piece of pieces) {
+  let pieceCount = 0;
+  for (const piece of byKey) {
+    if (!piece) continue;
+    pieceCount++;
     for (const node of piece.nodes) if (node.kind === 'missing' && !missing.has(node.id)) missing.set(node.id, node);
     edgeCount += piece.edges.length;
   }
-  const nodes = orderedNodes(pieces, missing, changes);
+  const nodes = orderedNodes(byKey, pieceCount, missing, changes);
   nodes.forEach((node, index) => (node.index = index));
   const endOf = (id: string, piece: Piece): number => {
     if (id.startsWith('missing:')) return missing.get(id)?.index ?? -1;
     const own = piece.nodes.find((node) => node.id === id);
     if (own) return own.index;
-    const other = pieceByKey(parseInt(id.slice(id.indexOf(':') + 1), 36));
+    const other = byKey[parseInt(id.slice(id.indexOf(':') + 1), 36)];
     return other?.nodes.find((node) => node.id === id)?.index ?? -1;
   };
-  // A port's parent (its Service or workload) is drawn by the same piece.
-  const parent = new Int32Array(nodes.length).fill(-1);
-  for (const piece of pieces) {
-    for (const node of piece.nodes) {
-      if (node.parent !== undefined) parent[node.index] = piece.nodes.find((candidate) => candidate.id === node.parent)?.index ?? -1;
-    }
-  }
-  const all: PieceEdge[] = [];
+  // Lists sized once, as the nodes' (orderedNodes).
+  const all = new Array<PieceEdge>(edgeCount);
+  let drawnCount = 0;
   const from = new Int32Array(edgeCount);
   const to = new Int32Array(edgeCount);
-  for (const piece of pieces) {
+  for (const piece of byKey) {
+    if (!piece) continue;
     for (const edge of piece.edges) {
       // An edge to a node no piece draws (a subject the last edit took away) waits for its own subject's update.
       const start = endOf(edge.from, piece);
       const end = start >= 0 ? endOf(edge.to, piece) : -1;
       if (end < 0) continue;
-      from[all.length] = start;
-      to[all.length] = end;
-      all.push(edge);
+      from[drawnCount] = start;
+      to[drawnCount] = end;
+      all[drawnCount++] = edge;
     }
   }
-  const order = new Int32Array(all.length).map((_, index) => index).sort((a, b) => from[a] - from[b] || to[a] - to[b]);
-  const edges: PieceEdge[] = [];
-  const links = { from: new Int32Array(all.length), to: new Int32Array(all.length) };
+  const order = new Int32Array(drawnCount);
+  for (let index = 0; index < order.length; index++) order[index] = index;
+  order.sort((a, b) => from[a] - from[b] || to[a] - to[b]);
+  const edges = new Array<PieceEdge>(drawnCount);
+  let count = 0;
+  // One edge between two nodes (two subjects may draw the same link).
+  const sortedFrom = new Int32Array(drawnCount);
+  const sortedTo = new Int32Array(drawnCount);
   for (const index of order) {
-    // One edge between two nodes (two subjects may draw the same link).
-    const last = edges.length - 1;
-    if (last >= 0 && links.from[last] === from[index] && links.to[last] === to[index]) continue;
-    links.from[edges.length] = from[index];
-    links.to[edges.length] = to[index];
-    edges.push(all[index]);
+    if (count > 0 && sortedFrom[count - 1] === from[index] && sortedTo[count - 1] === to[index]) continue;
+    sortedFrom[count] = from[index];
+    sortedTo[count] = to[index];
+    edges[count++] = all[index];
   }
+  edges.length = count;
   const namespaces = new Set<string>();
   let previous: string | undefined;
   for (const node of nodes) {
     const namespace = node.namespace;
     if (namespace !== previous) namespaces.add((previous = namespace));
   }
-  return { nodes, edges, links: linksOf(nodes, links.from.slice(0, edges.length), links.to.slice(0, edges.length), parent), namespaces: [...namespaces].sort() };
+  return { nodes, edges, from: sortedFrom.subarray(0, count), to: sortedTo.subarray(0, count), namespaces: [...namespaces].sort() };
 }
 
 interface NodeChanges {
@@ -721,33 +749,37 @@ interface NodeChanges {
  * is merged with the added pieces' nodes, sorted on their own: a few comparisons for each node
  * instead of a sort of them all (at 50,000 documents that sort was most of an edit's cost).
  */
-function orderedNodes(pieces: readonly Piece[], missing: ReadonlyMap<string, MapNode>, changes: NodeChanges | undefined): MapNode[] {
+function orderedNodes(byKey: readonly (Piece | undefined)[], pieceCount: number, missing: ReadonlyMap<string, MapNode>, changes: NodeChanges | undefined): MapNode[] {
   const drawn = (node: MapNode) => node.kind !== 'missing' || missing.get(node.id) === node;
-  if (!changes || changes.dropped.length + changes.added.length > pieces.length / 8) {
-    const nodes: MapNode[] = [];
-    for (const piece of pieces) for (const node of piece.nodes) if (drawn(node)) nodes.push(node);
+  const nodes: MapNode[] = [];
+  if (!changes || changes.dropped.length + changes.added.length > pieceCount / 8) {
+    for (const piece of byKey) if (piece) for (const node of piece.nodes) if (drawn(node)) nodes.push(node);
     return nodes.sort(compareNodes);
   }
   const gone = new Set<MapNode>();
   for (const piece of changes.dropped) for (const node of piece.nodes) gone.add(node);
-  const kept = changes.previous.filter((node) => !gone.has(node) && drawn(node));
-  const keptMissing = new Set(kept.filter((node) => node.kind === 'missing'));
+  const keptMissing = new Set<MapNode>();
+  for (const node of changes.previous) if (node.kind === 'missing' && !gone.has(node) && drawn(node)) keptMissing.add(node);
   const added: MapNode[] = [];
   for (const piece of changes.added) for (const node of piece.nodes) if (node.kind !== 'missing') added.push(node);
   // A missing node drawn now and not before: an added piece's, or an unchanged piece's whose twin was dropped.
   for (const node of missing.values()) if (!keptMissing.has(node)) added.push(node);
   added.sort(compareNodes);
-  const nodes: MapNode[] = [];
+  // Sized once: a list of 65,000 grown by push leaves megabytes behind at every edit.
+  const merged = new Array<MapNode>(changes.previous.length + added.length);
+  let count = 0;
   let at = 0;
-  for (const node of kept) {
-    while (at < added.length && compareNodes(added[at], node) < 0) nodes.push(added[at++]);
-    nodes.push(node);
+  for (const node of changes.previous) {
+    if (gone.has(node) || !drawn(node)) continue;
+    while (at < added.length && compareNodes(added[at], node) < 0) merged[count++] = added[at++];
+    merged[count++] = node;
   }
-  while (at < added.length) nodes.push(added[at++]);
-  return nodes;
+  while (at < added.length) merged[count++] = added[at++];
+  merged.length = count;
+  return merged;
 }
 
-function linksOf(nodes: readonly MapNode[], from: Int32Array, to: Int32Array, parent: Int32Array): MapLinks {
+function linksOf(nodes: readonly MapNode[], from: Int32Array, to: Int32Array): MapLinks {
   const outStart = new Int32Array(nodes.length + 1);
   const inStart = new Int32Array(nodes.length + 1);
   for (let index = 0; index < from.length; index++) {
@@ -761,6 +793,15 @@ function linksOf(nodes: readonly MapNode[], from: Int32Array, to: Int32Array, pa
   const inEdges = new Int32Array(from.length);
   const filled = inStart.slice(0, nodes.length);
   for (let index = 0; index < from.length; index++) inEdges[filled[to[index]]++] = index;
+  // A port's parent (its Service, workload or Gateway) is a node of the same resource.
+  const parents = new Map<string, number>();
+  nodes.forEach((node, index) => {
+    if (node.kind === 'service' || node.kind === 'workload' || node.kind === 'gateway') parents.set(node.id, index);
+  });
+  const parent = new Int32Array(nodes.length).fill(-1);
+  nodes.forEach((node, index) => {
+    if (node.parent !== undefined) parent[index] = parents.get(node.parent) ?? -1;
+  });
   return { from, to, parent, outStart, inStart, inEdges };
 }
 
@@ -827,7 +868,9 @@ export interface PortMapFilter {
  * so a request allocates little beyond what it returns.
  */
 export function filterPortMap(map: PortMap, filter: PortMapFilter, fileName: (uri: string) => string = (uri) => uri): PortMapData {
-  const { nodes, edges, links } = map;
+  const { nodes, edges } = map;
+  if (!filter.namespace && !filter.brokenOnly && !(filter.resources && filter.resources.length > 0) && !filter.text?.trim()) return { nodes, edges };
+  const links = map.links;
   const count = nodes.length;
   // 1 for each node still in the map.
   const kept = new Uint8Array(count).fill(1);
