@@ -228,11 +228,11 @@ export class PortMapModel {
         for (const resource of before) if (!kept.has(resource.id)) this.names.forget(resource);
       }
     };
-    for (const [uri, before] of this.seen) {
-      if (graph.file(uri)) continue;
+    this.seen.forEach((before, uri) => {
+      if (graph.file(uri)) return;
       change(uri, before, []);
       this.seen.delete(uri);
-    }
+    });
     for (const file of graph.files()) {
       const after = graph.resourcesOf(file.uri);
       const before = this.seen.get(file.uri);
@@ -424,7 +424,8 @@ function servicePiece(graph: PortGraph, service: Resource, options: GraphOptions
   piece.nodes.push(serviceNode);
   // Each port's id once, for its node and the edges from it.
   const portIds = spec.ports.map((servicePort) => flat(servicePortId(names, service, servicePort)));
-  for (const [index, servicePort] of spec.ports.entries()) {
+  for (let index = 0; index < spec.ports.length; index++) {
+    const servicePort = spec.ports[index];
     piece.nodes.push(drawnNode(names, service, 'service-port', portIds[index], servicePort, servicePort.port?.span ?? servicePort.span, serviceNode.id));
     if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
       const entry = drawnNode(names, service, spec.type === 'LoadBalancer' ? 'load-balancer' : 'node-port', `entry:${names.key(service)}:port${servicePort.index}`, servicePort, servicePort.nodePort?.span ?? spec.typeSpan ?? servicePort.span);
@@ -443,7 +444,8 @@ function servicePiece(graph: PortGraph, service: Resource, options: GraphOptions
     for (const from of portIds) piece.edges.push(pieceEdge(from, missing.id, selection.state === 'broken' ? 'broken' : 'unknown', problem, evidence));
     return;
   }
-  for (const [index, servicePort] of spec.ports.entries()) {
+  for (let index = 0; index < spec.ports.length; index++) {
+    const servicePort = spec.ports[index];
     const from = portIds[index];
     const evidence = [{ uri: service.uri, span: servicePort.span, rules: TARGET_RULES }];
     for (const workload of selection.workloads) {
@@ -681,14 +683,20 @@ function assemble(byKey: readonly (Piece | undefined)[], changes: NodeChanges | 
   const missing = new Map<string, MapNode>();
   let edgeCount = 0;
   let pieceCount = 0;
-  for (const piece of byKey) {
+  // Indexed loops here and in orderedNodes: assembly runs once an edit, mostly unoptimised, where each
+  // step of a for-of makes an object (megabytes at 50,000 documents).
+  for (let key = 0; key < byKey.length; key++) {
+    const piece = byKey[key];
     if (!piece) continue;
     pieceCount++;
-    for (const node of piece.nodes) if (node.kind === 'missing' && !missing.has(node.id)) missing.set(node.id, node);
+    for (let i = 0; i < piece.nodes.length; i++) {
+      const node = piece.nodes[i];
+      if (node.kind === 'missing' && !missing.has(node.id)) missing.set(node.id, node);
+    }
     edgeCount += piece.edges.length;
   }
   const nodes = orderedNodes(byKey, pieceCount, missing, changes);
-  nodes.forEach((node, index) => (node.index = index));
+  for (let index = 0; index < nodes.length; index++) nodes[index].index = index;
   const endOf = (id: string, piece: Piece): number => {
     if (id.startsWith('missing:')) return missing.get(id)?.index ?? -1;
     const own = piece.nodes.find((node) => node.id === id);
@@ -701,9 +709,11 @@ function assemble(byKey: readonly (Piece | undefined)[], changes: NodeChanges | 
   let drawnCount = 0;
   const from = new Int32Array(edgeCount);
   const to = new Int32Array(edgeCount);
-  for (const piece of byKey) {
+  for (let key = 0; key < byKey.length; key++) {
+    const piece = byKey[key];
     if (!piece) continue;
-    for (const edge of piece.edges) {
+    for (let i = 0; i < piece.edges.length; i++) {
+      const edge = piece.edges[i];
       // An edge to a node no piece draws (a subject the last edit took away) waits for its own subject's update.
       const start = endOf(edge.from, piece);
       const end = start >= 0 ? endOf(edge.to, piece) : -1;
@@ -721,7 +731,8 @@ function assemble(byKey: readonly (Piece | undefined)[], changes: NodeChanges | 
   // One edge between two nodes (two subjects may draw the same link).
   const sortedFrom = new Int32Array(drawnCount);
   const sortedTo = new Int32Array(drawnCount);
-  for (const index of order) {
+  for (let at = 0; at < order.length; at++) {
+    const index = order[at];
     if (count > 0 && sortedFrom[count - 1] === from[index] && sortedTo[count - 1] === to[index]) continue;
     sortedFrom[count] = from[index];
     sortedTo[count] = to[index];
@@ -730,8 +741,8 @@ function assemble(byKey: readonly (Piece | undefined)[], changes: NodeChanges | 
   edges.length = count;
   const namespaces = new Set<string>();
   let previous: string | undefined;
-  for (const node of nodes) {
-    const namespace = node.namespace;
+  for (let index = 0; index < nodes.length; index++) {
+    const namespace = nodes[index].namespace;
     if (namespace !== previous) namespaces.add((previous = namespace));
   }
   return { nodes, edges, from: sortedFrom.subarray(0, count), to: sortedTo.subarray(0, count), namespaces: [...namespaces].sort() };
@@ -753,13 +764,17 @@ function orderedNodes(byKey: readonly (Piece | undefined)[], pieceCount: number,
   const drawn = (node: MapNode) => node.kind !== 'missing' || missing.get(node.id) === node;
   const nodes: MapNode[] = [];
   if (!changes || changes.dropped.length + changes.added.length > pieceCount / 8) {
-    for (const piece of byKey) if (piece) for (const node of piece.nodes) if (drawn(node)) nodes.push(node);
+    for (let key = 0; key < byKey.length; key++) {
+      const piece = byKey[key];
+      if (piece) for (let i = 0; i < piece.nodes.length; i++) if (drawn(piece.nodes[i])) nodes.push(piece.nodes[i]);
+    }
     return nodes.sort(compareNodes);
   }
   const gone = new Set<MapNode>();
   for (const piece of changes.dropped) for (const node of piece.nodes) gone.add(node);
   const keptMissing = new Set<MapNode>();
-  for (const node of changes.previous) if (node.kind === 'missing' && !gone.has(node) && drawn(node)) keptMissing.add(node);
+  const previous = changes.previous;
+  for (let i = 0; i < previous.length; i++) if (previous[i].kind === 'missing' && !gone.has(previous[i]) && drawn(previous[i])) keptMissing.add(previous[i]);
   const added: MapNode[] = [];
   for (const piece of changes.added) for (const node of piece.nodes) if (node.kind !== 'missing') added.push(node);
   // A missing node drawn now and not before: an added piece's, or an unchanged piece's whose twin was dropped.
@@ -769,7 +784,8 @@ function orderedNodes(byKey: readonly (Piece | undefined)[], pieceCount: number,
   const merged = new Array<MapNode>(changes.previous.length + added.length);
   let count = 0;
   let at = 0;
-  for (const node of changes.previous) {
+  for (let i = 0; i < previous.length; i++) {
+    const node = previous[i];
     if (gone.has(node) || !drawn(node)) continue;
     while (at < added.length && compareNodes(added[at], node) < 0) merged[count++] = added[at++];
     merged[count++] = node;
