@@ -42,9 +42,12 @@ export class MapNode {
     readonly span: Span | undefined,
     /** The Service or workload node a port belongs to. */
     readonly parent: string | undefined,
-    /** What it is deployed with: `build:<kustomization uri>`, `chart:<chart root>`, `folder:<folder uri>`. */
-    readonly unit: string,
   ) {}
+
+  /** What it is deployed with: `build:<kustomization uri>`, `chart:<chart root>`, `folder:<folder uri>`. */
+  get unit(): string {
+    return unitOf(this.owner);
+  }
 
   /** What the node shows: `shop a.example.com /`, `web`, `80 (http)`, `Deployment web`, `web:8080`, `process :8080`. */
   get name(): string {
@@ -500,13 +503,12 @@ function workloadPiece(graph: PortGraph, workload: Resource, options: GraphOptio
 // from different sources would give many), ids are built from a short key per resource rather
 // than its URI, and each unit's text is held once.
 
-/** Short keys for resources and one string per unit, shared by every piece of a model. */
+/** Short keys for resources, shared by every piece of a model. */
 class Names {
   private readonly keys = new Map<string, number>();
   /** Keys let go of, for the next resource (ids need only be unique within one map). */
   private readonly free: number[] = [];
   private next = 0;
-  private readonly units = new Map<string, string>();
 
   /** The resource's number: stable while its id (its file and place there) is. */
   number(resource: Resource): number {
@@ -536,24 +538,16 @@ class Names {
     this.free.push(key);
   }
 
-  /** The unit a resource is deployed with, one string for every node of that unit. */
-  unit(resource: Resource): string {
-    const unit = unitOf(resource);
-    const held = this.units.get(unit);
-    if (held !== undefined) return held;
-    this.units.set(flat(unit), unit);
-    return unit;
-  }
 }
 
 /** A node written in the workspace, in the resource it belongs to. */
 function drawnNode(names: Names, resource: Resource, kind: MapNodeKind, id: string, source: NameSource, span: Span | undefined, parent?: string): MapNode {
-  return new MapNode(flat(id), kind, resource, typeof source === 'string' ? flat(source) : source, span, parent, names.unit(resource));
+  return new MapNode(flat(id), kind, resource, typeof source === 'string' ? flat(source) : source, span, parent);
 }
 
 /** A node for what the workspace lacks, in the namespace and unit of the resource that names it. */
 function missingNode(names: Names, from: Resource, id: string, name: string): MapNode {
-  return new MapNode(flat(id), 'missing', from, flat(name), undefined, undefined, names.unit(from));
+  return new MapNode(flat(id), 'missing', from, flat(name), undefined, undefined);
 }
 
 /**
@@ -721,6 +715,8 @@ function assemble(byKey: readonly (Piece | undefined)[], changes: NodeChanges | 
       from[drawnCount] = start;
       to[drawnCount] = end;
       all[drawnCount++] = edge;
+      // The same id, held once: the node's string instead of the copy the edge's piece built.
+      edge.to = nodes[end].id;
     }
   }
   const order = new Int32Array(drawnCount);
