@@ -391,6 +391,56 @@ spec:
     assert.equal(map.nodes.find((node) => node.kind === 'missing')!.namespace, 'shop');
   });
 
+  test('a Gateway of that name in another unit: what it says is drawn, what it would break is unknown', () => {
+    const map = mapOf(`
+# --- tls-example/gateway.yaml
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: shop}
+spec:
+  listeners: [{name: tls, port: 443, protocol: TLS}]
+# --- http-example/route.yaml
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: shop, namespace: shop}
+spec:
+  parentRefs: [{name: gw, sectionName: tls}]
+  rules: [{backendRefs: [{name: web, port: 80}]}]
+`);
+    assert.deepEqual(entryEdges(map), ['Gateway gw tls :443 TLS → HTTPRoute shop ?']);
+    // A Gateway in a folder above the route's is deployed with it.
+    const above = mapOf(`
+# --- gateway.yaml
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: shop}
+spec:
+  listeners: [{name: tls, port: 443, protocol: TLS}]
+# --- apps/shop/route.yaml
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: shop, namespace: shop}
+spec:
+  parentRefs: [{name: gw, sectionName: tls}]
+  rules: [{backendRefs: [{name: web, port: 80}]}]
+`);
+    assert.deepEqual(entryEdges(above), ['Gateway gw tls :443 TLS → HTTPRoute shop ✗']);
+  });
+
+  test("Istio's own Gateway (networking.istio.io) is another API: a route naming gw finds no Gateway of the Gateway API", () => {
+    const map = mapOf(`
+# --- gateway.yaml
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: shop}
+spec:
+  selector: {istio: ingressgateway}
+  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ['*']}]
+` + route('{name: gw}'));
+    assert.deepEqual(entryEdges(map), ['Gateway gw → HTTPRoute shop ?']);
+    assert.ok(!map.nodes.some((node) => node.kind === 'listener'));
+  });
+
   test('an edit of the Gateway re-draws the route that attaches to it', () => {
     const project = new Project(relativePath);
     const fixture = parseFixture(gateway(http) + route('{name: gw, sectionName: http}'));

@@ -375,13 +375,18 @@ function gatewayEdges(graph: PortGraph, route: Resource, parent: GatewayParent, 
     link(missing.id, 'unknown', `Gateway ${parent.name.value} is not in the workspace.`);
     return;
   }
-  for (const gateway of gateways) {
+  // A Gateway of that name elsewhere (a sibling or nested example, an infra folder beside the app)
+  // may or may not be the one deployed with this route: what it says is drawn, and what it would
+  // break is unknown. One in the route's file, build or chart, or in its folder or one above it, is.
+  const inUnit = gateways.filter((gateway) => deployedWith(route, gateway));
+  const certain = inUnit.length > 0;
+  for (const gateway of certain ? inUnit : gateways) {
     const listeners = gateway.gateway!.listeners;
     const named = listeners
       .map((listener, index) => ({ listener, index }))
       .filter(({ listener }) => (parent.sectionName === undefined || listener.name?.value === parent.sectionName) && (parent.port === undefined || (listener.port?.kind === 'number' && listener.port.number === parent.port)));
-    const wanted = parent.sectionName !== undefined ? `listener ${parent.sectionName}` : parent.port !== undefined ? `a listener on port ${parent.port}` : 'a listener';
-    const known = !gateway.templated;
+    const wanted = parent.sectionName !== undefined ? `listener ${parent.sectionName}` : parent.port !== undefined ? `listener on port ${parent.port}` : 'listeners';
+    const known = certain && !gateway.templated;
     if (named.length === 0) {
       link(gatewayId(names, gateway), known ? 'broken' : 'unknown', `Gateway ${gateway.name?.value ?? ''} has no ${wanted}.`);
       continue;
@@ -392,10 +397,19 @@ function gatewayEdges(graph: PortGraph, route: Resource, parent: GatewayParent, 
       // Without sectionName or port a route attaches to the listeners that accept it and passes the others by.
       if (accepts.state === 'broken' && parent.sectionName === undefined && parent.port === undefined) continue;
       attached++;
-      link(listenerId(names, gateway, index), accepts.state, accepts.problem);
+      link(listenerId(names, gateway, index), accepts.state === 'broken' && !known ? 'unknown' : accepts.state, accepts.problem);
     }
     if (attached === 0) link(gatewayId(names, gateway), known ? 'broken' : 'unknown', `No listener of Gateway ${gateway.name?.value ?? ''} accepts ${route.kind} ${route.name?.value ?? ''}: ${acceptance(named[0].listener, route, gateway).problem}`);
   }
+}
+
+/** Whether a Gateway is surely deployed with a route: written in its file, build or chart, or in its folder or one above. */
+function deployedWith(route: Resource, gateway: Resource): boolean {
+  if (route.uri === gateway.uri) return true;
+  if (route.variant || gateway.variant) return route.variant?.kustomization === gateway.variant?.kustomization;
+  const chart = templateRootOf(route.uri);
+  if (chart !== undefined) return chart === templateRootOf(gateway.uri);
+  return directoryOf(route.uri).startsWith(directoryOf(gateway.uri));
 }
 
 /** The route kinds a listener's protocol carries (Gateway API), for listeners that list none. */

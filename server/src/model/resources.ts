@@ -76,7 +76,8 @@ export function readResource(uri: string, id: string, r: YamlReader, map: YAMLMa
   else if (k === 'Service') resource.service = readService(r, map);
   else if (k === 'Ingress') resource.ingress = readIngress(r, map);
   else if (ROUTE_KINDS.has(k)) resource.route = readRoute(r, map);
-  else if (k === 'Gateway') resource.gateway = readGateway(r, map);
+  // Istio's networking.istio.io Gateway has servers, not listeners: another API.
+  else if (k === 'Gateway' && group === 'gateway.networking.k8s.io') resource.gateway = readGateway(r, map);
   else if (k === 'NetworkPolicy') resource.networkPolicy = readNetworkPolicy(r, map);
   else if (k === 'ConfigMap') resource.config = readConfig(r, map, 'configMap');
   else if (k === 'Secret') resource.config = readConfig(r, map, 'secret');
