@@ -212,18 +212,37 @@ export class PortMapModel {
     const graph = this.graph;
     if (graph.version === this.version && this.assembled) return this.assembled;
     this.recomputed = 0;
+    const options = this.options();
+    if (this.pieceCount === 0 && this.seen.size === 0) {
+      // The first update draws every subject, file by file: nothing else to find out.
+      for (const file of graph.files()) {
+        const resources = graph.resourcesOf(file.uri);
+        this.seen.set(file.uri, resources);
+        for (let i = 0; i < resources.length; i++) this.compute(resources[i], options);
+      }
+    } else {
+      this.recomputeChanged(options);
+    }
+    this.version = graph.version;
+    this.assembled = assemble(this.pieces, this.assembled && { previous: this.assembled.nodes, dropped: this.dropped, added: this.added });
+    this.dropped = [];
+    this.added = [];
+    return this.assembled;
+  }
+
+  /** Draws again the subjects of the files that changed, and those that read a fact they provide. */
+  private recomputeChanged(options: GraphOptions): void {
+    const graph = this.graph;
     const facts = new Set<string>();
     const toCompute = new Map<string, Resource>();
-    // The first update computes every subject: no fact can add one.
-    const first = this.pieceCount === 0;
     const change = (uri: string, before: readonly Resource[], after: readonly Resource[]) => {
-      if (!first) facts.add(`file:${uri}`);
+      facts.add(`file:${uri}`);
       for (const resource of before) {
-        if (!first) PortGraph.providedKeys(resource, facts);
+        PortGraph.providedKeys(resource, facts);
         this.drop(resource.id);
       }
       for (const resource of after) {
-        if (!first) PortGraph.providedKeys(resource, facts);
+        PortGraph.providedKeys(resource, facts);
         toCompute.set(resource.id, resource);
       }
       if (before.length > 0) {
@@ -249,22 +268,19 @@ export class PortMapModel {
         if (piece && !toCompute.has(id)) toCompute.set(id, piece.subject);
       }
     }
-    const options = this.options();
-    for (const subject of toCompute.values()) {
-      this.drop(subject.id);
-      const piece = computePiece(graph, subject, options, this.names);
-      if (!piece) continue;
-      this.recomputed++;
-      this.pieces[piece.key] = piece;
-      this.pieceCount++;
-      this.added.push(piece);
-      for (const dep of depsOf(piece)) this.dependents.add(dep, subject.id);
-    }
-    this.version = graph.version;
-    this.assembled = assemble(this.pieces, this.assembled && { previous: this.assembled.nodes, dropped: this.dropped, added: this.added });
-    this.dropped = [];
-    this.added = [];
-    return this.assembled;
+    for (const subject of toCompute.values()) this.compute(subject, options);
+  }
+
+  /** Draws one subject's piece again (or for the first time), and notes the facts it read. */
+  private compute(subject: Resource, options: GraphOptions): void {
+    this.drop(subject.id);
+    const piece = computePiece(this.graph, subject, options, this.names);
+    if (!piece) return;
+    this.recomputed++;
+    this.pieces[piece.key] = piece;
+    this.pieceCount++;
+    this.added.push(piece);
+    for (const dep of depsOf(piece)) this.dependents.add(dep, subject.id);
   }
 
   private pieceOf(id: string): Piece | undefined {
