@@ -171,6 +171,10 @@ export class PortMapModel {
   private readonly dependents = new StringsByKey();
   private assembled: Assembled | undefined;
   private readonly names = new Names();
+  /** The lists assemblies fill, two used in turn, and what one assembly uses on the way (AssemblyLists). */
+  private readonly lists = [new AssemblyLists(), new AssemblyLists()];
+  private turn = 0;
+  private readonly scratch = new AssemblyScratch();
   /** Drawn edges by the piece edge and the findings they were drawn with (marked). */
   private readonly marks = new WeakMap<PieceEdge, { findings: readonly MapFinding[]; edge: MapEdge }>();
   recomputed = 0;
@@ -180,12 +184,19 @@ export class PortMapModel {
     private readonly options: () => GraphOptions,
   ) {}
 
-  /** The whole map, with each non-ok link that a finding is about marked broken and carrying its rule and message. */
+  /**
+   * The whole map, with each non-ok link that a finding is about marked broken and carrying its
+   * rule and message. Its lists are filled again by the second update after it (AssemblyLists):
+   * read it, as every request does, before the graph changes twice.
+   */
   data(findingsIn: (uri: string) => readonly MapFinding[]): PortMap {
     const assembled = this.update();
+    const edges = assembled.lists.marked;
+    for (let index = 0; index < assembled.edges.length; index++) edges[index] = this.marked(assembled.edges[index], findingsIn);
+    edges.length = assembled.edges.length;
     return {
       nodes: assembled.nodes,
-      edges: assembled.edges.map((edge) => this.marked(edge, findingsIn)),
+      edges,
       get links() {
         return (assembled.links ??= linksOf(assembled.nodes, assembled.from, assembled.to));
       },
@@ -224,7 +235,8 @@ export class PortMapModel {
       this.recomputeChanged(options);
     }
     this.version = graph.version;
-    this.assembled = assemble(this.pieces, this.assembled && { previous: this.assembled.nodes, dropped: this.dropped, added: this.added });
+    this.turn ^= 1;
+    this.assembled = assemble(this.pieces, this.assembled && { previous: this.assembled.nodes, dropped: this.dropped, added: this.added }, this.lists[this.turn], this.scratch);
     this.dropped = [];
     this.added = [];
     return this.assembled;
@@ -688,6 +700,8 @@ export function unitOf(resource: Resource): string {
 // Assembly
 
 interface Assembled {
+  /** The lists it fills (AssemblyLists). */
+  lists: AssemblyLists;
   nodes: MapNode[];
   edges: PieceEdge[];
   /** Each edge's ends as positions in `nodes`. */
@@ -702,7 +716,35 @@ interface Assembled {
  * An edge finds its ends through the pieces (an id names its resource's number), not through a map
  * of every id: at 50,000 documents such maps were megabytes made again at each edit.
  */
-function assemble(byKey: readonly (Piece | undefined)[], changes: NodeChanges | undefined): Assembled {
+/**
+ * The lists an assembly fills. A model keeps two and fills them in turn: a map is read before the
+ * next edit's is made and never kept past it, so the lists of the map before last are free again.
+ * Lists made once and filled again leave nothing for the collector at each edit, where new ones
+ * (some 2 MB at 50,000 documents) each lived through collections until the next full one.
+ */
+class AssemblyLists {
+  nodes: MapNode[] = [];
+  edges: PieceEdge[] = [];
+  /** The edges as drawn (PortMapModel.marked). */
+  marked: MapEdge[] = [];
+  from: Int32Array = new Int32Array(0);
+  to: Int32Array = new Int32Array(0);
+}
+
+/** What one assembly uses on the way, kept for the next. */
+class AssemblyScratch {
+  all: PieceEdge[] = [];
+  from: Int32Array = new Int32Array(0);
+  to: Int32Array = new Int32Array(0);
+  order: Int32Array = new Int32Array(0);
+}
+
+/** `array`, or a larger one where it cannot hold `size` numbers. */
+function room(array: Int32Array, size: number): Int32Array {
+  return array.length >= size ? array : new Int32Array(size + (size >> 2) + 16);
+}
+
+function assemble(byKey: readonly (Piece | undefined)[], changes: NodeChanges | undefined, lists: AssemblyLists, scratch: AssemblyScratch): Assembled {
   // What the workspace lacks may be named by several pieces (two Ingresses to one missing Service): one node.
   const missing = new Map<string, MapNode>();
   let edgeCount = 0;
@@ -719,7 +761,7 @@ function assemble(byKey: readonly (Piece | undefined)[], changes: NodeChanges | 
     }
     edgeCount += piece.edges.length;
   }
-  const nodes = orderedNodes(byKey, pieceCount, missing, changes);
+  const nodes = orderedNodes(byKey, pieceCount, missing, changes, lists.nodes);
   for (let index = 0; index < nodes.length; index++) nodes[index].index = index;
   const endOf = (id: string, piece: Piece): number => {
     if (id.startsWith('missing:')) return missing.get(id)?.index ?? -1;
@@ -728,11 +770,10 @@ function assemble(byKey: readonly (Piece | undefined)[], changes: NodeChanges | 
     const other = byKey[parseInt(id.slice(id.indexOf(':') + 1), 36)];
     return other?.nodes.find((node) => node.id === id)?.index ?? -1;
   };
-  // Lists sized once, as the nodes' (orderedNodes).
-  const all = new Array<PieceEdge>(edgeCount);
+  const all = scratch.all;
   let drawnCount = 0;
-  const from = new Int32Array(edgeCount);
-  const to = new Int32Array(edgeCount);
+  const from = (scratch.from = room(scratch.from, edgeCount));
+  const to = (scratch.to = room(scratch.to, edgeCount));
   for (let key = 0; key < byKey.length; key++) {
     const piece = byKey[key];
     if (!piece) continue;
@@ -749,14 +790,15 @@ function assemble(byKey: readonly (Piece | undefined)[], changes: NodeChanges | 
       edge.to = nodes[end].id;
     }
   }
-  const order = new Int32Array(drawnCount);
+  all.length = drawnCount;
+  const order = (scratch.order = room(scratch.order, drawnCount)).subarray(0, drawnCount);
   for (let index = 0; index < order.length; index++) order[index] = index;
   order.sort((a, b) => from[a] - from[b] || to[a] - to[b]);
-  const edges = new Array<PieceEdge>(drawnCount);
+  const edges = lists.edges;
   let count = 0;
   // One edge between two nodes (two subjects may draw the same link).
-  const sortedFrom = new Int32Array(drawnCount);
-  const sortedTo = new Int32Array(drawnCount);
+  const sortedFrom = (lists.from = room(lists.from, drawnCount));
+  const sortedTo = (lists.to = room(lists.to, drawnCount));
   for (let at = 0; at < order.length; at++) {
     const index = order[at];
     if (count > 0 && sortedFrom[count - 1] === from[index] && sortedTo[count - 1] === to[index]) continue;
@@ -771,7 +813,7 @@ function assemble(byKey: readonly (Piece | undefined)[], changes: NodeChanges | 
     const namespace = nodes[index].namespace;
     if (namespace !== previous) namespaces.add((previous = namespace));
   }
-  return { nodes, edges, from: sortedFrom.subarray(0, count), to: sortedTo.subarray(0, count), namespaces: [...namespaces].sort() };
+  return { lists, nodes, edges, from: sortedFrom.subarray(0, count), to: sortedTo.subarray(0, count), namespaces: [...namespaces].sort() };
 }
 
 interface NodeChanges {
@@ -786,15 +828,16 @@ interface NodeChanges {
  * is merged with the added pieces' nodes, sorted on their own: a few comparisons for each node
  * instead of a sort of them all (at 50,000 documents that sort was most of an edit's cost).
  */
-function orderedNodes(byKey: readonly (Piece | undefined)[], pieceCount: number, missing: ReadonlyMap<string, MapNode>, changes: NodeChanges | undefined): MapNode[] {
+function orderedNodes(byKey: readonly (Piece | undefined)[], pieceCount: number, missing: ReadonlyMap<string, MapNode>, changes: NodeChanges | undefined, into: MapNode[]): MapNode[] {
   const drawn = (node: MapNode) => node.kind !== 'missing' || missing.get(node.id) === node;
-  const nodes: MapNode[] = [];
+  let count = 0;
   if (!changes || changes.dropped.length + changes.added.length > pieceCount / 8) {
     for (let key = 0; key < byKey.length; key++) {
       const piece = byKey[key];
-      if (piece) for (let i = 0; i < piece.nodes.length; i++) if (drawn(piece.nodes[i])) nodes.push(piece.nodes[i]);
+      if (piece) for (let i = 0; i < piece.nodes.length; i++) if (drawn(piece.nodes[i])) into[count++] = piece.nodes[i];
     }
-    return nodes.sort(compareNodes);
+    into.length = count;
+    return into.sort(compareNodes);
   }
   const gone = new Set<MapNode>();
   for (const piece of changes.dropped) for (const node of piece.nodes) gone.add(node);
@@ -806,9 +849,7 @@ function orderedNodes(byKey: readonly (Piece | undefined)[], pieceCount: number,
   // A missing node drawn now and not before: an added piece's, or an unchanged piece's whose twin was dropped.
   for (const node of missing.values()) if (!keptMissing.has(node)) added.push(node);
   added.sort(compareNodes);
-  // Sized once: a list of 65,000 grown by push leaves megabytes behind at every edit.
-  const merged = new Array<MapNode>(changes.previous.length + added.length);
-  let count = 0;
+  const merged = into;
   let at = 0;
   for (let i = 0; i < previous.length; i++) {
     const node = previous[i];
