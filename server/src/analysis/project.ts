@@ -114,6 +114,7 @@ export class Project {
     this.stepping = undefined;
     // Severities and options change every finding: the next read runs every rule again.
     this.engine = undefined;
+    this.portMapModel?.dispose();
     this.portMapModel = undefined;
     this.pending.clear();
   }

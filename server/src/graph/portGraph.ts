@@ -124,6 +124,8 @@ export class PortGraph {
   private readonly indexed = new Map<string, readonly Resource[]>();
   /** Files whose indexed resources changed since `takeChanges`, with the resources they had before. */
   private readonly changes = new Map<string, readonly Resource[]>();
+  /** The change sets of those that follow the graph besides the rule engine (watch). */
+  private readonly watchers = new Set<Map<string, readonly Resource[]>>();
   /** Files' own resources by identity (graph/units.ts), for the same definition repeated in another file. */
   private readonly definitions = new ValuesByKey<Resource>();
   /** The same-text groups of an identity's definitions (copiesOf), worked out on first use after a change. */
@@ -158,9 +160,29 @@ export class PortGraph {
     this.operatorEntries = entries;
     for (const [uri, resources] of this.indexed) {
       for (const resource of resources) this.indexResource(resource, true);
-      if (!this.changes.has(uri)) this.changes.set(uri, resources);
+      this.noteChange(uri, resources);
     }
     this.generation++;
+  }
+
+  /**
+   * A change set of its own for one that follows the graph as the rule engine does (the port map):
+   * from now on, every file whose indexed resources change, with what it held before, until `unwatch`.
+   */
+  watch(): Map<string, readonly Resource[]> {
+    this.settle();
+    const changes = new Map<string, readonly Resource[]>();
+    this.watchers.add(changes);
+    return changes;
+  }
+
+  unwatch(changes: Map<string, readonly Resource[]>): void {
+    this.watchers.delete(changes);
+  }
+
+  private noteChange(uri: string, before: readonly Resource[]): void {
+    if (!this.changes.has(uri)) this.changes.set(uri, before);
+    for (const watcher of this.watchers) if (!watcher.has(uri)) watcher.set(uri, before);
   }
 
   /** The resources the graph holds for a file: its own, or one copy per kustomize build that includes it. */
@@ -595,7 +617,7 @@ export class PortGraph {
       for (const resource of after) this.indexResource(resource, true);
       if (file) this.indexed.set(uri, after);
       else this.indexed.delete(uri);
-      if (!this.changes.has(uri)) this.changes.set(uri, before);
+      this.noteChange(uri, before);
     }
   }
 

@@ -156,8 +156,8 @@ const PROCESS_RULES = ['process-port-mismatch'];
  */
 export class PortMapModel {
   private version = -1;
-  /** The resources each file had at the last update (the graph's arrays: a new array is a change). */
-  private readonly seen = new Map<string, readonly Resource[]>();
+  /** The files whose resources changed since the last update, with what they held before (PortGraph.watch). */
+  private changes: Map<string, readonly Resource[]> | undefined;
   /**
    * The pieces by their subject's number (Names): an edge finds its ends through them, since an id
    * names its resource's number, and a subject finds its piece through its number.
@@ -224,11 +224,11 @@ export class PortMapModel {
     if (graph.version === this.version && this.assembled) return this.assembled;
     this.recomputed = 0;
     const options = this.options();
-    if (this.pieceCount === 0 && this.seen.size === 0) {
-      // The first update draws every subject, file by file: nothing else to find out.
+    if (!this.changes) {
+      // The first update draws every subject, file by file; the graph says what changes after it.
+      this.changes = graph.watch();
       for (const file of graph.files()) {
         const resources = graph.resourcesOf(file.uri);
-        this.seen.set(file.uri, resources);
         for (let i = 0; i < resources.length; i++) this.compute(resources[i], options);
       }
     } else {
@@ -262,18 +262,10 @@ export class PortMapModel {
         for (const resource of before) if (!kept.has(resource.id)) this.names.forget(resource);
       }
     };
-    this.seen.forEach((before, uri) => {
-      if (graph.file(uri)) return;
-      change(uri, before, []);
-      this.seen.delete(uri);
-    });
-    for (const file of graph.files()) {
-      const after = graph.resourcesOf(file.uri);
-      const before = this.seen.get(file.uri);
-      if (before === after) continue;
-      change(file.uri, before ?? [], after);
-      this.seen.set(file.uri, after);
-    }
+    graph.settle();
+    const changed = [...this.changes!];
+    this.changes!.clear();
+    for (const [uri, before] of changed) change(uri, before, graph.resourcesOf(uri));
     for (const fact of facts) {
       for (const id of this.dependents.get(fact)) {
         const piece = this.pieceOf(id);
@@ -293,6 +285,11 @@ export class PortMapModel {
     this.pieceCount++;
     this.added.push(piece);
     for (const dep of depsOf(piece)) this.dependents.add(dep, subject.id);
+  }
+
+  /** Stops following the graph: a model that is let go of must say so, or the graph keeps noting changes for it. */
+  dispose(): void {
+    if (this.changes) this.graph.unwatch(this.changes);
   }
 
   private pieceOf(id: string): Piece | undefined {
