@@ -60,6 +60,15 @@ describe('portchain/portMap request', () => {
     assert.match(broken[0].message!, /Service web sends port 80 to targetPort 8081/);
   });
 
+  test('an edge says its ends, state and, where not ok, its rule and message: nothing the server keeps beside it', () => {
+    const map = portMap(featureFixture(SHOP).project, {}, relativePath);
+    for (const edge of map.edges) {
+      const expected = edge.state === 'ok' ? ['from', 'state', 'to'] : ['from', 'state', 'to', ...(edge.rule ? ['rule'] : []), ...(edge.message ? ['message'] : [])].sort();
+      assert.deepEqual(Object.keys(JSON.parse(JSON.stringify(edge))).sort(), expected.sort());
+    }
+    assert.ok(map.edges.some((edge) => edge.state === 'ok'));
+  });
+
   test('centred on the resource at a position: only the chains through it', () => {
     const f = featureFixture(SHOP);
     const map = portMap(f.project, { focus: { uri: `${ROOT}blog/all.yaml`, position: { line: 0, character: 0 } } }, relativePath);

@@ -441,6 +441,28 @@ spec:
     assert.ok(!map.nodes.some((node) => node.kind === 'listener'));
   });
 
+  test('a route that names no namespace, or whose namespace a template writes, is unknown to a listener that admits one namespace', () => {
+    const noNamespace = mapOf(gateway(http) + route('{name: gw, namespace: shop}').replace('metadata: {name: shop, namespace: shop}', 'metadata: {name: shop}'));
+    assert.deepEqual(entryEdges(noNamespace), ['Gateway gw http :80 HTTP → HTTPRoute shop ?']);
+    const templated = mapOf(gateway(http) + route('{name: gw, namespace: shop}').replace('metadata: {name: shop, namespace: shop}', 'metadata: {name: shop, namespace: "{{ .Release.Namespace }}"}'));
+    assert.deepEqual(entryEdges(templated), ['Gateway gw http :80 HTTP → HTTPRoute shop ?']);
+  });
+
+  test('a missing Gateway named from two namespaces is drawn in each', () => {
+    const inNamespace = (namespace: string) => `
+# --- ${namespace}/route.yaml
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r, namespace: ${namespace}}
+spec:
+  parentRefs: [{name: shared, namespace: infra}]
+  rules: [{backendRefs: [{name: web, port: 80}]}]
+`;
+    const map = mapOf(inNamespace('alpha') + inNamespace('beta'));
+    assert.deepEqual(map.nodes.filter((node) => node.kind === 'missing' && node.name === 'Gateway shared').map((node) => node.namespace), ['alpha', 'beta']);
+    for (const namespace of ['alpha', 'beta']) assert.deepEqual(edgeLines(filterPortMap(map, { namespace })).filter((line) => line.startsWith('Gateway')), ['Gateway shared → HTTPRoute r ?']);
+  });
+
   test('an edit of the Gateway re-draws the route that attaches to it', () => {
     const project = new Project(relativePath);
     const fixture = parseFixture(gateway(http) + route('{name: gw, sectionName: http}'));
@@ -451,6 +473,54 @@ spec:
     const uri = fixture.files.find((file) => file.uri.endsWith('gateway.yaml'))!.uri;
     project.setText(uri, fixture.files.find((file) => file.uri === uri)!.text.replace('name: http,', 'name: web,'), 1);
     assert.deepEqual(entryEdges(model.data(findingsOf)), ['Gateway gw → HTTPRoute shop ✗']);
+  });
+});
+
+describe('port map: what a kustomize patch adds', () => {
+  test('two container ports a patch adds are two nodes, each the end of its own Service port', () => {
+    check(
+      `
+# --- base/kustomization.yaml
+resources: [app.yaml]
+# --- base/app.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: web, ports: [{containerPort: 8080}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{name: a, port: 80, targetPort: 9090}, {name: b, port: 81, targetPort: 9091}]
+# --- overlay/kustomization.yaml
+resources: [../base]
+patches:
+  - target: {kind: Deployment, name: web}
+    patch: |-
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: web}
+      spec:
+        template:
+          spec:
+            containers:
+              - name: web
+                ports: [{containerPort: 9090}, {containerPort: 9091}]
+`,
+      [
+        'Service web 80 (a) → 9090 → Deployment web web:9090 ✓',
+        'Service web 81 (b) → 9091 → Deployment web web:9091 ✓',
+        // The patch merges into the container's ports by number: 8080 stays, the first, whose process edge it is.
+        'Deployment web web:8080 → Deployment web web process :8080 ✓',
+      ],
+    );
   });
 });
 

@@ -70,7 +70,8 @@ export function portMap(project: Project, params: PortMapParams, where: (uri: st
     }
     return out;
   });
-  const edges = filtered.edges.filter((edge) => ids.has(edge.from) && ids.has(edge.to));
+  // What the protocol says of an edge, not what the model keeps beside it (evidence, problems).
+  const edges = filtered.edges.filter((edge) => ids.has(edge.from) && ids.has(edge.to)).map(({ from, to, state, rule, message }): MapEdge => (rule !== undefined || message !== undefined ? { from, to, state, rule, message } : { from, to, state }));
   return { nodes, edges, namespaces: [...map.namespaces], matched: { nodes: filtered.nodes.length, edges: filtered.edges.length }, total: { nodes: map.nodes.length, edges: map.edges.length } };
 }
 

@@ -163,7 +163,6 @@ export class PortMapModel {
    * names its resource's number, and a subject finds its piece through its number.
    */
   private readonly pieces: (Piece | undefined)[] = [];
-  private pieceCount = 0;
   /** The pieces taken out and put in since the last assembly: an edit re-orders only their nodes. */
   private dropped: Piece[] = [];
   private added: Piece[] = [];
@@ -282,7 +281,6 @@ export class PortMapModel {
     if (!piece) return;
     this.recomputed++;
     this.pieces[piece.key] = piece;
-    this.pieceCount++;
     this.added.push(piece);
     for (const dep of depsOf(piece)) this.dependents.add(dep, subject.id);
   }
@@ -301,7 +299,6 @@ export class PortMapModel {
     const piece = this.pieceOf(id);
     if (!piece) return;
     this.pieces[piece.key] = undefined;
-    this.pieceCount--;
     this.dropped.push(piece);
     for (const dep of depsOf(piece)) this.dependents.remove(dep, id);
   }
@@ -347,14 +344,14 @@ function gatewayPiece(gateway: Resource, names: Names, piece: Piece): void {
 function entryPiece(graph: PortGraph, resource: Resource, names: Names, piece: Piece): void {
   const backends = [...(resource.ingress?.backends ?? []), ...(resource.route?.backends ?? [])];
   const entries: MapNode[] = [];
-  for (const backend of backends) {
-    const entry = drawnNode(names, resource, resource.ingress ? 'ingress' : 'route', `entry:${names.key(resource)}:${backend.span.start}`, backend, backend.serviceName.span);
+  for (const [index, backend] of backends.entries()) {
+    const entry = drawnNode(names, resource, resource.ingress ? 'ingress' : 'route', `entry:${names.key(resource)}:${index}`, backend, backend.serviceName.span);
     piece.nodes.push(entry);
     entries.push(entry);
     const evidence = [{ uri: resource.uri, span: backend.span, rules: ENTRY_RULES }];
     const resolution = resolveBackendService(graph, resource, backend);
     if (resolution.services.length === 0) {
-      const missing = missingNode(names, resource, `missing:svc:${resolution.namespace || 'default'}:${backend.serviceName.value}`, `Service ${backend.serviceName.value}`);
+      const missing = missingNode(names, resource, `missing:svc:${namespaceKey(resource) || 'default'}:${resolution.namespace || 'default'}:${backend.serviceName.value}`, `Service ${backend.serviceName.value}`);
       piece.nodes.push(missing);
       const problem =
         resolution.state === 'broken'
@@ -395,7 +392,7 @@ function gatewayEdges(graph: PortGraph, route: Resource, parent: GatewayParent, 
     for (const entry of entries) piece.edges.push(pieceEdge(from, entry.id, state, problem));
   };
   if (gateways.length === 0) {
-    const missing = missingNode(names, route, `missing:gw:${namespace || 'default'}:${parent.name.value}`, `Gateway ${parent.name.value}`);
+    const missing = missingNode(names, route, `missing:gw:${routeNamespace || 'default'}:${namespace || 'default'}:${parent.name.value}`, `Gateway ${parent.name.value}`);
     piece.nodes.push(missing);
     link(missing.id, 'unknown', `Gateway ${parent.name.value} is not in the workspace.`);
     return;
@@ -454,9 +451,13 @@ function acceptance(listener: GatewayListener, route: Resource, gateway: Resourc
   if (!kinds.includes(route.kind)) return { state: 'broken', problem: `The listener ${listener.name?.value ?? ''} (${listener.protocol}) does not take ${route.kind}s.` };
   const from = listener.allowedNamespaces ?? 'Same';
   if (from === 'Selector') return { state: 'unknown', problem: 'The listener admits routes from the namespaces a selector picks.' };
-  const routeNamespace = namespaceKey(route) || 'default';
   const gatewayNamespace = namespaceKey(gateway) || 'default';
-  if (from === 'Same' && routeNamespace !== gatewayNamespace) return { state: 'broken', problem: `The listener ${listener.name?.value ?? ''} admits routes of namespace ${gatewayNamespace} only.` };
+  if (from === 'Same') {
+    const only = `The listener ${listener.name?.value ?? ''} admits routes of namespace ${gatewayNamespace} only`;
+    // A route that names no namespace goes where it is applied (`kubectl apply -n`, a Helm release): unknown, unless the Gateway names none either.
+    if (!route.namespace && namespaceKey(gateway) !== '') return { state: 'unknown', problem: `${only}, and the route names no namespace.` };
+    if ((namespaceKey(route) || 'default') !== gatewayNamespace) return { state: 'broken', problem: `${only}.` };
+  }
   return { state: 'ok' };
 }
 
@@ -493,7 +494,7 @@ function servicePiece(graph: PortGraph, service: Resource, options: GraphOptions
     for (const workload of selection.workloads) {
       const resolution = resolveTarget(graph, service, servicePort, workload, options);
       if (resolution.matches.length > 0) {
-        for (const match of resolution.matches) piece.edges.push(pieceEdge(from, containerPortId(names, workload, match.port), 'ok'));
+        for (const match of resolution.matches) piece.edges.push(pieceEdge(from, containerPortId(names, workload, match.container, match.port), 'ok'));
       } else if (resolution.explainedBy.length > 0) {
         const { container } = resolution.explainedBy[0];
         piece.edges.push(pieceEdge(from, processId(names, workload, container), 'ok'));
@@ -516,7 +517,7 @@ function workloadPiece(graph: PortGraph, workload: Resource, options: GraphOptio
   piece.nodes.push(workloadNode);
   for (const container of servingContainers(workload)) {
     const containerName = container.name?.value ?? '?';
-    const portIds = container.ports.map((port) => flat(containerPortId(names, workload, port)));
+    const portIds = container.ports.map((port) => flat(containerPortId(names, workload, container, port)));
     container.ports.forEach((port, index) => piece.nodes.push(drawnNode(names, workload, 'container-port', portIds[index], port, port.containerPort?.span ?? port.span, workloadNode.id)));
     // One process edge a container: from the declared port its process binds, else from the first.
     const numberOf = (port: ContainerPort) => (port.containerPort?.kind === 'number' ? port.containerPort.number : undefined);
@@ -653,12 +654,20 @@ function workloadId(names: Names, workload: Resource): string {
   return `wl:${names.key(workload)}`;
 }
 
-function containerPortId(names: Names, workload: Resource, port: ContainerPort): string {
-  return `wl:${names.key(workload)}:${port.span.start}`;
+function containerPortId(names: Names, workload: Resource, container: Container, port: ContainerPort): string {
+  return `wl:${names.key(workload)}:${containerIndex(workload, container)}.${container.ports.indexOf(port)}`;
 }
 
 function processId(names: Names, workload: Resource, container: Container): string {
-  return `wl:${names.key(workload)}:process:${container.span.start}`;
+  return `wl:${names.key(workload)}:${containerIndex(workload, container)}:process`;
+}
+
+/**
+ * Where a container stands in its workload: ids go by places in the lists, not by offsets in the
+ * file, since a kustomize patch gives everything it adds the same offset (its own).
+ */
+function containerIndex(workload: Resource, container: Container): number {
+  return workload.workload?.containers.indexOf(container) ?? -1;
 }
 
 function listenerName(listener: GatewayListener): string {
@@ -709,11 +718,6 @@ interface Assembled {
 }
 
 /**
- * Every piece's nodes (one of each id) and edges, in a stable order: by namespace, file, place.
- * An edge finds its ends through the pieces (an id names its resource's number), not through a map
- * of every id: at 50,000 documents such maps were megabytes made again at each edit.
- */
-/**
  * The lists an assembly fills. A model keeps two and fills them in turn: a map is read before the
  * next edit's is made and never kept past it, so the lists of the map before last are free again.
  * Lists made once and filled again leave nothing for the collector at each edit, where new ones
@@ -741,6 +745,11 @@ function room(array: Int32Array, size: number): Int32Array {
   return array.length >= size ? array : new Int32Array(size + (size >> 2) + 16);
 }
 
+/**
+ * Every piece's nodes (one of each id) and edges, in a stable order: by namespace, file, place.
+ * An edge finds its ends through the pieces (an id names its resource's number), not through a map
+ * of every id: at 50,000 documents such maps were megabytes made again at each edit.
+ */
 function assemble(byKey: readonly (Piece | undefined)[], changes: NodeChanges | undefined, lists: AssemblyLists, scratch: AssemblyScratch): Assembled {
   // What the workspace lacks may be named by several pieces (two Ingresses to one missing Service): one node.
   const missing = new Map<string, MapNode>();

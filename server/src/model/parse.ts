@@ -201,10 +201,6 @@ function isSpan(value: object): value is Span {
   return keys.length === 2 && typeof (value as Span).start === 'number' && typeof (value as Span).end === 'number';
 }
 
-/**
- * A deep copy of model data with every span moved by `delta`. The resource reader writes `{0, 0}`
- * for a node without a range, which a fresh parse leaves at 0 too, so such spans stay put.
- */
 /** Makes the equal label and selector maps of one file's resources one map each (SharedMaps). */
 function shareEqualMaps(resources: readonly Resource[]): void {
   const maps = new SharedMaps();
@@ -221,6 +217,10 @@ function shareEqualMaps(resources: readonly Resource[]): void {
   }
 }
 
+/**
+ * A deep copy of model data with every span moved by `delta`. The resource reader writes `{0, 0}`
+ * for a node without a range, which a fresh parse leaves at 0 too, so such spans stay put.
+ */
 function moveSpans(value: unknown, delta: number): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map((item) => moveSpans(item, delta));
