@@ -389,23 +389,28 @@ async function measureEdits(client: LspClient, dir: string, manifest: WorkspaceM
   const cpuBefore = cpuMsOf(client.process.pid);
   let current = toggle.good;
   for (let i = 0; i < toggles; i++) {
-    const next = current === toggle.good ? toggle.bad : toggle.good;
-    const broken = next === toggle.bad;
-    const range = { start: { line: toggle.line, character: toggle.character }, end: { line: toggle.line, character: toggle.character + current.length } };
-    const from = client.published.length;
     const begin = performance.now();
-    client.change(uri, [{ range, text: next }]);
-    await client.waitFor(() => {
-      for (let j = from; j < client.published.length; j++) {
-        const params = client.published[j];
-        if (params.uri === uri && params.diagnostics.some((diagnostic) => diagnostic.code === toggle.rule) === broken) return true;
-      }
-      return false;
-    }, `diagnostics of ${toggle.file} after targetPort ${current} → ${next}`);
+    current = await toggleTargetPort(client, uri, toggle, current);
     samples.push(performance.now() - begin);
-    current = next;
   }
   return { ...latencies(samples), cpuMsPerSample: (cpuMsOf(client.process.pid) - cpuBefore) / toggles };
+}
+
+/** Toggles the workspace's targetPort from `current` to the other value and waits until its file's diagnostics say so; returns the new value. */
+async function toggleTargetPort(client: LspClient, uri: string, toggle: WorkspaceManifest['toggle'], current: string): Promise<string> {
+  const next = current === toggle.good ? toggle.bad : toggle.good;
+  const broken = next === toggle.bad;
+  const range = { start: { line: toggle.line, character: toggle.character }, end: { line: toggle.line, character: toggle.character + current.length } };
+  const from = client.published.length;
+  client.change(uri, [{ range, text: next }]);
+  await client.waitFor(() => {
+    for (let j = from; j < client.published.length; j++) {
+      const params = client.published[j];
+      if (params.uri === uri && params.diagnostics.some((diagnostic) => diagnostic.code === toggle.rule) === broken) return true;
+    }
+    return false;
+  }, `diagnostics of ${toggle.file} after targetPort ${current} → ${next}`);
+  return next;
 }
 
 /**
@@ -429,14 +434,10 @@ async function measurePortMap(client: LspClient, dir: string, manifest: Workspac
   const uri = uriOf(dir, toggle);
   const afterEdit: number[] = [];
   for (let i = 0; i < PORT_MAP_EDITS; i++) {
-    const next = current === toggle.good ? toggle.bad : toggle.good;
-    const from = client.published.length;
-    client.change(uri, [{ range: { start: { line: toggle.line, character: toggle.character }, end: { line: toggle.line, character: toggle.character + current.length } }, text: next }]);
-    await client.waitFor(() => client.published.slice(from).some((params) => params.uri === uri), `diagnostics of ${toggle.file} with the map open`);
+    current = await toggleTargetPort(client, uri, toggle, current);
     const sent = performance.now();
     await client.request('portchain/portMap', {});
     afterEdit.push(performance.now() - sent);
-    current = next;
   }
   return { openMs, again: latencies(samples, samples.length), afterEdit: latencies(afterEdit, afterEdit.length), nodes: first.nodes.length, totalNodes: first.total.nodes };
 }

@@ -30,7 +30,7 @@ import {
   type PatchTarget,
 } from '../model/kustomization';
 import { exactArray } from '../model/compact';
-import { StringsByKey } from './valuesByKey';
+import { ValuesByKey } from './valuesByKey';
 import { decodeBase64Text } from '../model/resources';
 import type { ConfigEntry, Container, ContainerPort, LabelSelector, ParsedFile, Resource, ServicePort, Span, Variant } from '../model/types';
 
@@ -102,11 +102,11 @@ export class KustomizeLayer {
   private readonly pending = new Set<string>();
   // Indexes over the roots, so an edit recomposes only the files its rebuilt builds hold.
   /** For each file, the roots whose builds read it or looked for it. */
-  private readers = new StringsByKey();
+  private readers = new ValuesByKey<string>();
   /** For each file, the roots whose builds hold copies of its resources. */
-  private holders = new StringsByKey();
+  private holders = new ValuesByKey<string>();
   /** For each source, the roots whose builds hold a copy of it. */
-  private sourceRoots = new StringsByKey();
+  private sourceRoots = new ValuesByKey<string>();
   /** Each root's place in `roots`, so a file's copies keep root order. */
   private rootOrder = new Map<string, number>();
   /** Files that stand in the view as empty while no build holds them: kustomizations and patch files. */
@@ -282,9 +282,9 @@ export class KustomizeLayer {
     }
     this.emptyUris = emptyUris;
     this.inputs = inputs;
-    this.readers = new StringsByKey();
-    this.holders = new StringsByKey();
-    this.sourceRoots = new StringsByKey();
+    this.readers = new ValuesByKey<string>();
+    this.holders = new ValuesByKey<string>();
+    this.sourceRoots = new ValuesByKey<string>();
     this.rootOrder = new Map();
     for (const [root, build] of this.roots) {
       this.rootOrder.set(root, this.rootOrder.size);

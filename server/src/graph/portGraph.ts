@@ -276,11 +276,12 @@ export class PortGraph {
     this.settle();
     if (resource.variant || resource.templated) return alone;
     const identity = identityOf(resource);
-    const definitions = this.definitions.get(identity);
-    if (definitions.length < 2) {
+    // Most identities have one definition: no list is made for them on this path, which every check takes.
+    if (this.definitions.size(identity) < 2) {
       this.recorder?.(`copy:${identity}`);
       return alone;
     }
+    const definitions = this.definitions.get(identity);
     // Only a definition with the same text can change the answer: the key names the text's hash,
     // so an edit of another alternative of the identity re-checks nothing here.
     this.recorder?.(`copy:${identity}:${this.fingerprintHash(resource)}`);

@@ -9,7 +9,7 @@
 // **Architecture invariant:** pure, like the rest of graph/. Findings come in as plain data from
 // the caller (graph/ never imports rules/), and nothing here throws.
 
-import { exactArray } from '../model/compact';
+import { exactArray, flatString } from '../model/compact';
 import { positionAt } from '../model/text';
 import type { Backend, Container, ContainerPort, GatewayListener, GatewayParent, Resource, ServicePort, Span } from '../model/types';
 import { bindPorts } from './bindPorts';
@@ -17,7 +17,8 @@ import { portText, processHop } from './chain';
 import { templateRootOf } from './helm';
 import { resolveBackendPort, resolveBackendService, resolveTarget, serviceSelection, servingContainers, type GraphOptions, type LinkState } from './links';
 import { directoryOf, namespaceKey, PortGraph } from './portGraph';
-import { StringsByKey } from './valuesByKey';
+import { deployedWith } from './units';
+import { ValuesByKey } from './valuesByKey';
 
 export type MapNodeKind = 'gateway' | 'listener' | 'ingress' | 'route' | 'node-port' | 'load-balancer' | 'service' | 'service-port' | 'workload' | 'container-port' | 'process' | 'missing';
 
@@ -167,7 +168,7 @@ export class PortMapModel {
   private dropped: Piece[] = [];
   private added: Piece[] = [];
   /** Fact key → the subjects whose piece read it. */
-  private readonly dependents = new StringsByKey();
+  private readonly dependents = new ValuesByKey<string>();
   private assembled: Assembled | undefined;
   private readonly names = new Names();
   /** The lists assemblies fill, two used in turn, and what one assembly uses on the way (AssemblyLists). */
@@ -325,7 +326,7 @@ function computePiece(graph: PortGraph, subject: Resource, options: GraphOptions
   } finally {
     graph.recorder = undefined;
   }
-  piece.deps = deps.size === 1 ? flat(deps.values().next().value!) : [...deps].map(flat);
+  piece.deps = deps.size === 1 ? flatString(deps.values().next().value!) : [...deps].map(flatString);
   // Pushed arrays keep room for sixteen items; a piece holds a few.
   piece.nodes = exactArray(piece.nodes);
   piece.edges = exactArray(piece.edges);
@@ -425,15 +426,6 @@ function gatewayEdges(graph: PortGraph, route: Resource, parent: GatewayParent, 
   }
 }
 
-/** Whether a Gateway is surely deployed with a route: written in its file, build or chart, or in its folder or one above. */
-function deployedWith(route: Resource, gateway: Resource): boolean {
-  if (route.uri === gateway.uri) return true;
-  if (route.variant || gateway.variant) return route.variant?.kustomization === gateway.variant?.kustomization;
-  const chart = templateRootOf(route.uri);
-  if (chart !== undefined) return chart === templateRootOf(gateway.uri);
-  return directoryOf(route.uri).startsWith(directoryOf(gateway.uri));
-}
-
 /** The route kinds a listener's protocol carries (Gateway API), for listeners that list none. */
 const KINDS_BY_PROTOCOL: Record<string, readonly string[]> = {
   HTTP: ['HTTPRoute', 'GRPCRoute'],
@@ -466,7 +458,7 @@ function servicePiece(graph: PortGraph, service: Resource, options: GraphOptions
   const serviceNode = drawnNode(names, service, 'service', serviceId(names, service), undefined, service.name?.span ?? service.kindSpan);
   piece.nodes.push(serviceNode);
   // Each port's id once, for its node and the edges from it.
-  const portIds = spec.ports.map((servicePort) => flat(servicePortId(names, service, servicePort)));
+  const portIds = spec.ports.map((servicePort) => flatString(servicePortId(names, service, servicePort)));
   for (let index = 0; index < spec.ports.length; index++) {
     const servicePort = spec.ports[index];
     piece.nodes.push(drawnNode(names, service, 'service-port', portIds[index], servicePort, servicePort.port?.span ?? servicePort.span, serviceNode.id));
@@ -517,7 +509,7 @@ function workloadPiece(graph: PortGraph, workload: Resource, options: GraphOptio
   piece.nodes.push(workloadNode);
   for (const container of servingContainers(workload)) {
     const containerName = container.name?.value ?? '?';
-    const portIds = container.ports.map((port) => flat(containerPortId(names, workload, container, port)));
+    const portIds = container.ports.map((port) => flatString(containerPortId(names, workload, container, port)));
     container.ports.forEach((port, index) => piece.nodes.push(drawnNode(names, workload, 'container-port', portIds[index], port, port.containerPort?.span ?? port.span, workloadNode.id)));
     // One process edge a container: from the declared port its process binds, else from the first.
     const numberOf = (port: ContainerPort) => (port.containerPort?.kind === 'number' ? port.containerPort.number : undefined);
@@ -582,26 +574,14 @@ class Names {
 
 /** A node written in the workspace, in the resource it belongs to. */
 function drawnNode(names: Names, resource: Resource, kind: MapNodeKind, id: string, source: NameSource, span: Span | undefined, parent?: string): MapNode {
-  return new MapNode(flat(id), kind, resource, typeof source === 'string' ? flat(source) : source, span, parent);
+  return new MapNode(flatString(id), kind, resource, typeof source === 'string' ? flatString(source) : source, span, parent);
 }
 
 /** A node for what the workspace lacks, in the namespace and unit of the resource that names it. */
 function missingNode(names: Names, from: Resource, id: string, name: string): MapNode {
-  return new MapNode(flat(id), 'missing', from, flat(name), undefined, undefined);
+  return new MapNode(flatString(id), 'missing', from, flatString(name), undefined, undefined);
 }
 
-/**
- * The string as one run of characters. A template literal makes a tree of the parts it joins
- * (a "cons string", some 32 bytes a join) that lives as long as the string does. A regular
- * expression reads only flat strings, so V8 flattens the string before matching, and the next
- * collection lets the tree go: half the memory of a short id.
- */
-function flat(text: string): string {
-  FLATTENS.test(text);
-  return text;
-}
-
-const FLATTENS = /\n/;
 
 /** The name of a node, from what it stands for (see MapNode.name). */
 function nodeName(kind: MapNodeKind, owner: Resource, source: NameSource): string {
@@ -631,7 +611,7 @@ function nodeName(kind: MapNodeKind, owner: Resource, source: NameSource): strin
 }
 
 function pieceEdge(from: string, to: string, state: LinkState, problem?: string, evidence?: Evidence[]): PieceEdge {
-  return { from: flat(from), to: flat(to), state, problem, evidence };
+  return { from: flatString(from), to: flatString(to), state, problem, evidence };
 }
 
 function gatewayId(names: Names, gateway: Resource): string {

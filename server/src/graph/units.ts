@@ -72,6 +72,19 @@ export function sharesUnit(from: Resource, cause: Resource): boolean {
   return a.startsWith(b) || b.startsWith(a);
 }
 
+/**
+ * Whether `other` is surely deployed with `from`, a stricter `sharesUnit`: written in its file,
+ * build or chart, or in its folder or one above it (a shared Gateway at the top of a repository),
+ * not in a folder below it or beside it (an example of its own).
+ */
+export function deployedWith(from: Resource, other: Resource): boolean {
+  if (from.uri === other.uri) return true;
+  if (from.variant || other.variant) return from.variant?.kustomization === other.variant?.kustomization;
+  const chart = templateRootOf(from.uri);
+  if (chart !== undefined) return chart === templateRootOf(other.uri);
+  return directoryOf(from.uri).startsWith(directoryOf(other.uri));
+}
+
 /** Folders whose files are test inputs, one case a file: Go's `testdata/` and its kin in other ecosystems. */
 const FIXTURE_FOLDERS = new Set(['testdata', 'test-data', 'test_data', 'fixtures', '__fixtures__', 'test-fixtures', '__snapshots__']);
 /** A golden output or an expected result by the end of its name: `build.golden.yaml`, `config_expected.yaml`. */

@@ -12,6 +12,12 @@ export class ValuesByKey<T> {
     return values === undefined ? [] : values instanceof Set ? [...values] : [values];
   }
 
+  /** How many values `key` has, without making a list of them. */
+  size(key: string): number {
+    const values = this.byKey.get(key);
+    return values === undefined ? 0 : values instanceof Set ? values.size : 1;
+  }
+
   /** Whether `key` has any value. */
   has(key: string): boolean {
     return this.byKey.has(key);
@@ -43,6 +49,3 @@ export class ValuesByKey<T> {
     return this.byKey.keys();
   }
 }
-
-/** Strings by key: the files a kustomize build reads, the subjects that read a fact. */
-export class StringsByKey extends ValuesByKey<string> {}

@@ -8,7 +8,7 @@
 
 import { buildLabel } from '../graph/kustomize';
 import { PortGraph } from '../graph/portGraph';
-import { StringsByKey } from '../graph/valuesByKey';
+import { ValuesByKey } from '../graph/valuesByKey';
 import { isDisabled, positionAt } from '../model/text';
 import type { Resource } from '../model/types';
 import { ruleMeta, type Severity } from './ruleIds';
@@ -35,7 +35,7 @@ export interface FileChange {
 export class RuleEngine {
   private readonly subjects = new Map<string, SubjectEntry>();
   /** Fact key → the subjects whose check read it. */
-  private readonly dependents = new StringsByKey();
+  private readonly dependents = new ValuesByKey<string>();
   /** URI → the subjects with findings in that file. */
   private readonly subjectsByUri = new Map<string, Set<string>>();
   private globalByUri = new Map<string, Finding[]>();
